@@ -1,0 +1,48 @@
+# Two commands matter (README): `make reproduce` rebuilds everything, `make test` runs the tests.
+# Both create .venv from the pinned lock first if it is missing or older than the lock.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+LOCK := requirements/cpu.lock
+RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
+
+.PHONY: reproduce test smoke report verify lint bench lock clean-results
+
+$(VENV)/.installed: $(LOCK) pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+reproduce: $(VENV)/.installed  ## every dataset, run, figure, table, claims table and manifest (default profile)
+	$(RUN) $(BIN)/snakemake --cores all
+
+test: $(VENV)/.installed  ## unit tests + the whole DAG on the smoke profile + determinism + bad input
+	$(RUN) $(BIN)/python -m pytest
+
+smoke: $(VENV)/.installed  ## kick the tires: the whole DAG on tiny budgets, into results-smoke/
+	$(RUN) $(BIN)/snakemake --cores all --configfile config/smoke.yaml --directory results-smoke
+
+report: $(VENV)/.installed  ## the Snakemake HTML report of the last run
+	$(RUN) $(BIN)/snakemake --report report.html
+
+verify: $(VENV)/.installed  ## rebuild from scratch and compare every figure with the committed manifest
+	mkdir -p results && cp figures/MANIFEST.sha256 results/expected-MANIFEST.sha256
+	$(RUN) $(BIN)/snakemake --cores all --forceall
+	$(RUN) $(BIN)/python -m gantheory manifest verify results/expected-MANIFEST.sha256 --root figures
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(RUN) $(BIN)/snakemake --lint
+
+bench: $(VENV)/.installed  ## timings into benchmarks/results.md
+	$(RUN) $(BIN)/python benchmarks/run.py
+
+lock:  ## re-resolve requirements/cpu.in into cpu.lock in a scratch venv
+	rm -rf /tmp/gantheory-lock && $(PYTHON) -m venv /tmp/gantheory-lock
+	/tmp/gantheory-lock/bin/pip install --quiet -r requirements/cpu.in
+	(echo "# Exact pins for Python 3.11 (CPU). Regenerate: make lock (see Makefile)."; \
+	 /tmp/gantheory-lock/bin/pip freeze) > $(LOCK)

@@ -1,0 +1,3 @@
+from gantheory.cli import main
+
+raise SystemExit(main())

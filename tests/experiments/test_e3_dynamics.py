@@ -1,0 +1,89 @@
+"""E3 experiment: shared initialisations, outcome rule, determinism, claims judged from data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gantheory import claims
+from gantheory.experiments import e3_dynamics as e3
+
+SETTINGS = dict(initialisations=24, steps=120, step_sizes=[0.1, 0.3], main_step_size=0.3, disc_steps=[1, 5],
+                updates=["simultaneous", "alternating"], disc_inits=["random", "optimal"], ttur_ratios=[1, 3],
+                init_range=3.0, min_separation=1.0, disc_init_range=4.0, records=10, example_trajectories=3)
+
+
+@pytest.fixture(scope="module")
+def results():
+    out = {"settings": SETTINGS}
+    for family in e3.FAMILIES:
+        out[family] = e3.run_family(family, SETTINGS, seed=11)[0]
+    return out
+
+
+def test_initialisations_respect_the_box_and_separation():
+    mu0, mu_star, disc = e3.initialisations(dict(SETTINGS, initialisations=2000), seed=5)
+    for means in (mu0, mu_star):
+        assert np.all(np.abs(means) <= 3.0) and np.all(np.abs(means[:, 0] - means[:, 1]) >= 1.0)
+    assert np.all(np.diff(disc, axis=1) >= 0)
+
+
+def test_every_family_shares_the_same_initialisations(results):
+    firsts = [results[f].groupby("variant").head(SETTINGS["initialisations"]) for f in e3.FAMILIES]
+    ref = firsts[0][firsts[0]["variant"] == firsts[0]["variant"].iloc[0]][["mu_star_1", "mu0_1"]].to_numpy()
+    for frame in firsts:
+        for _, group in frame.groupby("variant"):
+            np.testing.assert_array_equal(group[["mu_star_1", "mu0_1"]].to_numpy(), ref)
+
+
+def test_runs_are_deterministic(results):
+    again = e3.run_family("ttur", SETTINGS, seed=11)[0]
+    pd.testing.assert_frame_equal(again.drop(columns="wall_clock_s"), results["ttur"].drop(columns="wall_clock_s"))
+
+
+def test_another_seed_gives_other_initialisations():
+    a, _, _ = e3.initialisations(SETTINGS, seed=1)
+    b, _, _ = e3.initialisations(SETTINGS, seed=2)
+    assert not np.allclose(a, b)
+
+
+def test_family_grid_sizes(results):
+    assert results["optimal"]["variant"].nunique() == 2
+    assert results["first_order"]["variant"].nunique() == 2 * 2 * 2 * 2
+    ttur = results["ttur"]
+    assert ttur["variant"].nunique() == 4
+    shrunk = ttur[(ttur["scaling"] == "gen step shrunk") & (ttur["ratio"] == 3)]
+    assert (shrunk["steps"] == 360).all() and np.allclose(shrunk["gen_lr"], 0.1)
+
+
+def test_outcome_rule_precedence():
+    mu_star = np.array([[-1.0, 1.0]] * 5)
+    mu = np.array([[1.05, -1.0], [0.3, 0.35], [-2.0, 2.0], [-2.0, 2.0], [-2.0, 2.0]])
+    disc = np.array([[0, 1, 2, 3], [0, 1, 2, 3], [0, 0.0005, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]], dtype=float)
+    grad = np.array([1.0, 1.0, 1.0, 1.0, 1.0])
+    window = np.array([0.0, 0.0, 0.0, 0.2, 0.01])
+    out = e3.classify(mu, mu_star, disc, grad, window, first_order=True)
+    assert list(out["outcome"]) == ["converged", "mode collapse", "discriminator collapse", "oscillation", "other"]
+    stalled = e3.classify(mu[4:], mu_star[4:], disc[4:], np.array([5e-5]), window[4:], first_order=True)
+    assert stalled["outcome"][0] == "discriminator collapse"
+    # The optimal dynamics have no first-order discriminator that could collapse.
+    optimal = e3.classify(mu[2:3], mu_star[2:3], disc[2:3], grad[2:3], window[2:3], first_order=False)
+    assert optimal["outcome"][0] == "other"
+
+
+def test_claims_are_judged_from_the_measurements(results):
+    rows = claims.judge_claims(e3.CLAIMS, results, profile="default")
+    assert [r.claim_id for r in rows] == ["E3.1", "E3.2", "E3.3", "E3.4", "E3.5"]
+    assert all(r.verdict in (claims.PASS, claims.FAIL) for r in rows)
+    assert rows[4].verdict == claims.PASS  # exact TV vs quadrature holds at any budget
+    # Break the optimal dynamics' record: the same judge must now say FAIL, with the number.
+    broken = dict(results, optimal=results["optimal"].assign(converged=False))
+    row = claims.judge_claims(e3.CLAIMS[:1], broken, profile="default")[0]
+    assert row.verdict == claims.FAIL and "converged 0.0%" in row.measured
+    assert claims.judge_claims(e3.CLAIMS[:1], broken, profile="smoke")[0].verdict == claims.BUDGET
+
+
+def test_outcome_table_rows_sum_to_100(results):
+    table = e3.outcome_table(results)
+    shares = table[[c for c in table.columns if c in (*e3.OUTCOMES, "diverged")]]
+    np.testing.assert_allclose(shares.sum(axis=1), 100.0)
+    assert table["dynamic (η, k, init)"].iloc[0] == "optimal lr=0.3"

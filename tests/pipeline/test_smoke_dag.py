@@ -1,0 +1,98 @@
+"""The whole DAG on the smoke profile, twice (determinism), plus the report and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import copy_workflow, snakemake
+
+from gantheory import manifest
+
+pytestmark = pytest.mark.pipeline
+SMOKE = ("--cores", "2", "--configfile", "config/smoke.yaml")
+
+
+@pytest.fixture(scope="module")
+def smoke_runs(tmp_path_factory):
+    """Two independent smoke runs in fresh copies of the workflow."""
+    runs = []
+    for name in ("first", "second"):
+        workdir = copy_workflow(tmp_path_factory.mktemp(name))
+        result = snakemake(workdir, *SMOKE)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+        runs.append(workdir)
+    return runs
+
+
+def test_smoke_dag_builds_every_output(smoke_runs):
+    figures = smoke_runs[0] / "figures"
+    listed = manifest.read_manifest(figures / "MANIFEST.sha256")
+    for name in ("e3_success_heatmap.pdf", "e3_success_heatmap.png", "e3_ttur.pdf", "e3_trajectories.png",
+                 "e3_tv_curves.pdf", "e3_outcomes.md", "e3_outcomes.tex", "claims.md", "claims.csv"):
+        assert name in listed and (figures / name).stat().st_size > 0
+    assert manifest.verify(figures / "MANIFEST.sha256") == []
+    for family in ("optimal", "first_order", "ttur"):
+        assert (smoke_runs[0] / "results" / "e3" / family / "provenance.json").is_file()
+        assert (smoke_runs[0] / "logs" / "e3_simulate" / f"{family}.log").is_file()
+
+
+def test_smoke_claims_table_has_every_e3_claim_with_a_verdict(smoke_runs):
+    text = (smoke_runs[0] / "figures" / "claims.md").read_text()
+    for claim_id in ("E3.1", "E3.2", "E3.3", "E3.4", "E3.5"):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {claim_id} "))
+        assert "**PASS**" in row or "**budget too small**" in row, row
+    assert "**FAIL**" not in text  # smoke never says FAIL: it says the budget was too small
+
+
+def test_two_smoke_runs_give_identical_manifests(smoke_runs):
+    first, second = (w / "figures" / "MANIFEST.sha256" for w in smoke_runs)
+    assert manifest.compare(manifest.read_manifest(first), manifest.read_manifest(second)) == []
+
+
+def test_rerun_is_a_no_op(smoke_runs):
+    result = snakemake(smoke_runs[1], *SMOKE, "--dry-run")
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_report_lists_every_figure(smoke_runs):
+    result = snakemake(smoke_runs[0], "--configfile", "config/smoke.yaml", "--report", "report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = (smoke_runs[0] / "report.html").read_text(errors="replace")
+    for name in ("e3_success_heatmap.png", "e3_ttur.png", "e3_trajectories.png", "e3_tv_curves.png",
+                 "e3_outcomes.csv", "claims.csv"):
+        assert name in html
+
+
+def test_snakemake_lint_is_clean(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    result = snakemake(workdir, "--lint")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+BAD_CONFIGS = {
+    "wrong_type": ("e3:\n  steps: lots\n", "e3.steps"),
+    "out_of_range": ("e3:\n  initialisations: -3\n", "e3.initialisations"),
+    "unknown_key": ("e3:\n  stepz: 10\n", "e3.stepz"),
+    "bad_step": ("e3:\n  main_step_size: 0.7\n", "e3.main_step_size"),
+    "missing_file": ("reference_file: config/absent.yaml\n", "config/absent.yaml"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_bad_config_fails_early_naming_the_key_and_writes_nothing(tmp_path, case):
+    text, key = BAD_CONFIGS[case]
+    workdir = copy_workflow(tmp_path)
+    (workdir / "bad.yaml").write_text(text)
+    result = snakemake(workdir, "--cores", "1", "--configfile", "config/smoke.yaml", "bad.yaml")
+    assert result.returncode != 0
+    assert key in result.stdout + result.stderr
+    for produced in ("results", "figures", "logs"):
+        assert not (workdir / produced).exists(), produced
+
+
+def test_missing_config_file_is_refused(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    result = snakemake(workdir, "--cores", "1", "--configfile", "no-such.yaml")
+    assert result.returncode != 0
+    assert "no-such.yaml" in result.stdout + result.stderr
+    assert not (workdir / "results").exists()
