@@ -9,7 +9,7 @@ rule e3_simulate:
         examples="results/e3/{family}/examples.npz",
         provenance="results/e3/{family}/provenance.json",
     params:
-        settings=section_json("e3"),
+        settings=section_json(config, "e3"),
         seed=config["seed"],
     wildcard_constraints:
         family="|".join(E3_FAMILIES),
@@ -55,7 +55,7 @@ rule e3_figures:
         table=report("figures/e3_outcomes.csv", caption="../report/e3_outcomes.rst", category="E3 Dynamics",
                      labels={"figure": "outcome table"}),
     params:
-        settings=section_json("e3"),
+        settings=section_json(config, "e3"),
     log:
         "logs/e3_figures.log",
     benchmark:
@@ -81,7 +81,7 @@ rule e3_claims:
     output:
         "results/claims/E3.csv",
     params:
-        settings=section_json("e3"),
+        settings=section_json(config, "e3"),
         profile=config["profile"],
     log:
         "logs/e3_claims.log",
