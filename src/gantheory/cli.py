@@ -47,7 +47,7 @@ def cmd_e3_simulate(args) -> None:
     io.write_csv(args.curves, curves)
     io.write_npz(args.examples, **examples)
     io.write_json(args.provenance, provenance.provenance(
-        experiment="E3", family=args.family, seed=args.seed, settings=settings,
+        experiment="E3", family=args.family, seed=args.seed, settings=settings, threads=args.threads,
         init_seed=derive_seed(args.seed, "e3", "initialisations"),
         wall_clock_s=float(runs.drop_duplicates("variant")["wall_clock_s"].sum())))
 
@@ -121,6 +121,7 @@ def cmd_manifest(args) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gantheory", description=__doc__)
+    parser.add_argument("--threads", type=int, help="BLAS/OpenMP/TensorFlow threads (config key `threads`)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check-config", help="validate config files (merged in order) against the schema")
@@ -169,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    if args.threads is not None:
+        from gantheory.seeding import fix_threads
+
+        fix_threads(args.threads)  # before NumPy/TensorFlow create their thread pools
     try:
         args.func(args)
     except (ValueError, FileNotFoundError) as err:

@@ -24,7 +24,8 @@ rule e3_simulate:
     conda:
         ENV
     shell:
-        "python -m gantheory e3-simulate --family {wildcards.family} --settings '{params.settings}'"
+        "python -m gantheory --threads {threads} e3-simulate --family {wildcards.family}"
+        " --settings '{params.settings}'"
         " --seed {params.seed} --runs {output.runs} --curves {output.curves}"
         " --examples {output.examples} --provenance {output.provenance} > {log} 2>&1"
 

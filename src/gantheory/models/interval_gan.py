@@ -131,7 +131,7 @@ def _expsum(x, signs, logmag, rates):
 
 
 def _log_ratio(x, signs, logmag, rates):
-    """g = log Σ₊ − log Σ₋ over the positive and negative terms, and g′ (x: (N,), rows: (N, K)).
+    """g = log Σ₊ − log Σ₋ over the positive and negative terms, g′, and g's rounding error.
 
     g has the same roots and signs as the exponential sum but is nearly linear (a difference of two
     log-sum-exps), so Newton on g converges in a few steps where Newton on the sum crawls.
@@ -145,14 +145,17 @@ def _log_ratio(x, signs, logmag, rates):
         total = w.sum(1)
         parts.append((top[:, 0] + np.log(total), (w * rates).sum(1) / total))
     (log_pos, slope_pos), (log_neg, slope_neg) = parts
-    return log_pos - log_neg, slope_pos - slope_neg
+    rounding = 8 * np.finfo(float).eps * (1.0 + np.abs(log_pos) + np.abs(log_neg) + np.abs(expo).max(1))
+    return log_pos - log_neg, slope_pos - slope_neg, rounding
 
 
-def _expsum_roots(signs, logmag, rates, lo, hi):
+def _expsum_roots(signs, logmag, rates, lo, hi, warm=None):
     """All roots in [lo, hi] of f(x) = Σⱼ sⱼ e^{βⱼ+λⱼx} (rates sorted ascending); NaN pads.
 
     f e^{−λ₁x} has derivative Σ_{j≥2} sⱼ(λⱼ−λ₁)e^{βⱼ+(λⱼ−λ₁)x}, an exponential sum with one term
     fewer whose roots split [lo, hi] into pieces where f e^{−λ₁x} is monotone: one root at most each.
+    `warm` (a dict, updated in place) keeps each level's roots to start the next call's Newton from:
+    in the dynamics the roots move little per step. Brackets still guarantee every root is found.
     """
     batch, k = signs.shape
     if k < 2:
@@ -168,41 +171,53 @@ def _expsum_roots(signs, logmag, rates, lo, hi):
     d_signs = np.where(gap > 0, signs[:, 1:], 0.0)
     with np.errstate(divide="ignore"):
         d_logmag = logmag[:, 1:] + np.log(np.where(gap > 0, gap, 1.0))
-    critical = _expsum_roots(d_signs, d_logmag, rates[:, 1:], lo, hi)
+    critical = _expsum_roots(d_signs, d_logmag, rates[:, 1:], lo, hi, warm)
     critical = np.sort(np.where(np.isnan(critical), hi[:, None], critical), axis=1)
     edges = np.concatenate([lo[:, None], critical, hi[:, None]], axis=1)
     a, b = edges[:, :-1], edges[:, 1:]
     fa, _ = _expsum(a, signs, logmag, rates)
     fb, _ = _expsum(b, signs, logmag, rates)
     has_root = (fa * fb < 0) & (b > a)
+    start = 0.5 * (a + b)
+    previous = None if warm is None else warm.get(k)
+    if previous is not None and previous.shape[0] == batch:
+        inside = (previous[:, None, :] > a[:, :, None]) & (previous[:, None, :] < b[:, :, None])
+        first = np.argmax(inside, axis=2)
+        guess = np.take_along_axis(previous, first, axis=1)
+        start = np.where(inside.any(axis=2), guess, start)
     roots = np.full(a.shape, np.nan)
     rows, cols = np.nonzero(has_root)
     roots[rows, cols] = _bracketed_root(
-        a[rows, cols], b[rows, cols], fa[rows, cols] < 0, signs[rows], logmag[rows], rates[rows]
+        a[rows, cols], b[rows, cols], fa[rows, cols] < 0, signs[rows], logmag[rows], rates[rows],
+        start[rows, cols],
     )
+    if warm is not None:
+        warm[k] = roots
     return roots
 
 
-def _bracketed_root(a, b, a_is_negative, signs, logmag, rates):
+def _bracketed_root(a, b, a_is_negative, signs, logmag, rates, start):
     """Safeguarded Newton (rtsafe) on the log-ratio, one bracket per row, iterating only on rows
     that have not converged; bisect whenever Newton leaves the bracket or would not halve the step."""
     neg_end = np.where(a_is_negative, a, b)
     pos_end = np.where(a_is_negative, b, a)
-    x = 0.5 * (a + b)
+    x = np.array(start, dtype=np.float64, copy=True)
     step_before = np.abs(b - a)
     active = np.arange(len(a))
     for _ in range(NEWTON_ITERATIONS):
         if active.size == 0:
             break
         xa = x[active]
-        f, df = _log_ratio(xa, signs[active], logmag[active], rates[active])
+        f, df, rounding = _log_ratio(xa, signs[active], logmag[active], rates[active])
         neg = np.where(f < 0, xa, neg_end[active])
         pos = np.where(f > 0, xa, pos_end[active])
         neg_end[active], pos_end[active] = neg, pos
         lo_b, hi_b = np.minimum(neg, pos), np.maximum(neg, pos)
         with np.errstate(divide="ignore", invalid="ignore"):
             newton_step = f / df
-        converged = (f == 0) | (np.abs(newton_step) <= ROOT_TOLERANCE)
+        # Converged when Newton's step is negligible, or when g is down to its own rounding error:
+        # near coinciding means the root is ill-conditioned, but F does not depend on it (h ≈ 0 there).
+        converged = (np.abs(f) <= rounding) | (np.abs(newton_step) <= ROOT_TOLERANCE)
         newton = xa - newton_step
         fast = np.abs(2.0 * f) <= np.abs(step_before[active] * df)
         use_newton = np.isfinite(newton) & (newton > lo_b) & (newton < hi_b) & fast
@@ -234,20 +249,20 @@ def _sign_far_left(mu, mu_star):
     return np.sign(f[:, 0])
 
 
-def density_gap_roots(mu, mu_star):
-    """Sorted roots of p* − p_μ (at most three), NaN-padded, shape (B, 3)."""
+def density_gap_roots(mu, mu_star, warm=None):
+    """Sorted roots of p* − p_μ (at most three), NaN-padded, shape (B, 3); see _expsum_roots."""
     signs, logmag, rates, lo, hi = _exponential_sum(mu, mu_star)
-    return np.sort(_expsum_roots(signs, logmag, rates, lo, hi), axis=1)
+    return np.sort(_expsum_roots(signs, logmag, rates, lo, hi, warm), axis=1)
 
 
-def optimal_discriminator(mu, mu_star):
+def optimal_discriminator(mu, mu_star, warm=None):
     """E*(μ) = {x : p*(x) > p_μ(x)} as (l₁,r₁,l₂,r₂); unbounded ends are ±FAR, empty parts sit at FAR.
 
     With roots t₁<t₂<t₃ and t₀=−∞, t₄=+∞ the sign of h alternates between roots, so the positive set
     is (t₀,t₁)∪(t₂,t₃) if h > 0 far left, else (t₁,t₂)∪(t₃,t₄).
     """
     mu, mu_star = np.asarray(mu, np.float64), np.asarray(mu_star, np.float64)
-    roots = density_gap_roots(mu, mu_star)
+    roots = density_gap_roots(mu, mu_star, warm)
     roots = np.where(np.isnan(roots), FAR, roots)
     t = np.concatenate([np.full((len(mu), 1), -FAR), roots, np.full((len(mu), 1), FAR)], axis=1)
     positive_left = _sign_far_left(mu, mu_star) > 0

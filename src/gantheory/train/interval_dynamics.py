@@ -71,6 +71,7 @@ def simulate(
     batch = len(mu)
     gen_lr = np.broadcast_to(np.asarray(gen_lr, np.float64), (batch,)).copy()
     optimal = dynamic == "optimal"
+    warm: dict = {}  # last step's roots: Newton starts next to them
     if optimal:
         disc = model.optimal_discriminator(mu, mu_star)
     else:
@@ -94,7 +95,7 @@ def simulate(
 
     for step in progress_bar(range(steps + 1), desc=label or dynamic):
         if optimal:
-            disc = model.optimal_discriminator(mu, mu_star)
+            disc = model.optimal_discriminator(mu, mu_star, warm)
             tv = model.objective(mu, mu_star, disc)
             searching = tv_first_below < 0
             rise = np.where(searching, tv - tv_prev, -np.inf)
