@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from gantheory.config import ConfigError, load_yaml, validate
+from gantheory.config import ConfigError, load_yaml, merge, validate
 
 SCHEMA = "workflow/schemas/config.schema.yaml"
 
@@ -41,14 +41,7 @@ def test_bad_values_name_their_key(good, mutate, key, expectation):
 
 @pytest.mark.parametrize("name", ["config.yaml", "smoke.yaml", "paper.yaml"])
 def test_shipped_profiles_are_valid(good, name):
-    merged = copy.deepcopy(good)
-    override = load_yaml(f"config/{name}")
-    for key, value in override.items():
-        if isinstance(value, dict):
-            merged[key].update(value)
-        else:
-            merged[key] = value
-    validate(merged, SCHEMA)
+    validate(merge(copy.deepcopy(good), load_yaml(f"config/{name}")), SCHEMA)
 
 
 def test_missing_and_malformed_files(tmp_path):

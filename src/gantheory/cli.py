@@ -23,17 +23,9 @@ def cmd_check_config(args) -> None:
 
     merged: dict = {}
     for path in args.config:
-        _merge(merged, config.load_yaml(path))
+        config.merge(merged, config.load_yaml(path))
     config.validate(merged, args.schema)
     print(f"config OK: {', '.join(args.config)}")
-
-
-def _merge(into: dict, new: dict) -> None:
-    for key, value in new.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            _merge(into[key], value)
-        else:
-            into[key] = value
 
 
 def cmd_e3_simulate(args) -> None:
@@ -165,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", help="files to list (write)")
     p.add_argument("--root", help="folder to check (verify; default: the manifest's folder)")
     p.set_defaults(func=cmd_manifest)
+    from gantheory import cli_e4
+
+    cli_e4.register(sub)
     return parser
 
 

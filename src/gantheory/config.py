@@ -25,6 +25,16 @@ def load_yaml(path) -> dict:
     return data
 
 
+def merge(base: dict, override: dict) -> dict:
+    """Recursively update `base` with `override` (how Snakemake layers --configfile over config.yaml)."""
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
     key = ".".join(str(p) for p in error.absolute_path) or "<top level>"
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -80,6 +90,16 @@ def _check_cross_keys(config: dict) -> None:
         values = e3.get(key, [])
         if len(set(values)) != len(values):
             raise ConfigError(f"config key 'e3.{key}' has repeated values {values}; expected distinct values")
+    e4 = config.get("e4", {})
+    for name, dataset in e4.get("datasets", {}).items():
+        expected_kind = "image" if name in ("digits", "mnist") else "toy"
+        if dataset.get("kind", expected_kind) != expected_kind:
+            raise ConfigError(f"config key 'e4.datasets.{name}.kind' has bad value {dataset['kind']!r}; "
+                              f"expected {expected_kind!r} ({name} is a {expected_kind} dataset)")
+        for variant in dataset.get("variants", []):
+            if variant not in e4.get("variants", {}):
+                raise ConfigError(f"config key 'e4.datasets.{name}.variants' names unknown variant {variant!r}; "
+                                  f"expected one of e4.variants {sorted(e4.get('variants', {}))}")
     reference = config.get("reference_file")
     if reference is not None and not Path(reference).is_file():
         raise ConfigError(f"config key 'reference_file': file '{reference}' does not exist (expected a YAML file)")

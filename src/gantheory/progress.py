@@ -16,5 +16,5 @@ def progress_enabled() -> bool:
     return sys.stderr.isatty()
 
 
-def progress_bar(iterable, desc: str = "", **kwargs):
+def progress_bar(iterable=None, desc: str = "", **kwargs):
     return tqdm(iterable, desc=desc, disable=not progress_enabled(), file=sys.stderr, **kwargs)

@@ -1,4 +1,16 @@
 # Shared names for the rule files; helper code lives in the library (gantheory.paths).
-from gantheory.paths import E3_FAMILIES, EXPERIMENTS, figure_files, section_json
+from gantheory.paths import (
+    E3_FAMILIES,
+    EXPERIMENTS,
+    e4_classifier_flag,
+    e4_classifier_input,
+    e4_image_datasets,
+    e4_runs,
+    figure_files,
+    section_json,
+)
 
 ENV = "../../environment.yml"
+E4_RUNS = e4_runs(config)
+E4_IMAGES = e4_image_datasets(config)
+E4_DATASETS = list(config["e4"]["datasets"])

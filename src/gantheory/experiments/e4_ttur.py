@@ -1,0 +1,228 @@
+"""E4 — two time-scale updates (TTUR) vs SGDA for WGAN-GP, judged by Fréchet distance.
+
+Heusel et al. (NeurIPS 2017) and Gulrajani et al. (NeurIPS 2017). Every variant of a dataset gets the
+same *compute budget*, counted in gradient evaluations (n_critic critic steps + 1 generator step per
+generator step), so TTUR and SGDA take (5+1)/(1+1) = 3× more generator steps than `orig`. A budget in
+gradient evaluations keeps runs deterministic; the wall-clock is measured and reported beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gantheory.claims import Claim, Judgement
+from gantheory.metrics import frechet_distance, mode_statistics, wasserstein1
+from gantheory.seeding import derive_seed
+
+TOYS = ("8gaussians", "25gaussians", "swissroll")
+IMAGES = ("digits", "mnist")
+LAST_EVALUATIONS = 3  # "final FD" = median of the last evaluations (a single checkpoint is noisy)
+
+
+def gan_config(dataset: dict, variant: dict, seeds: int, data_dim: int):
+    """The engine's configuration for one (dataset, variant): dataset sizes, variant update rule."""
+    from gantheory.train.gan import GANConfig
+
+    return GANConfig(
+        rule=variant["rule"],
+        n_critic=variant["n_critic"],
+        lr_d=variant["lr_d"],
+        lr_g=variant["lr_g"],
+        beta_1=dataset["beta_1"],
+        beta_2=dataset["beta_2"],
+        gp_weight=variant.get("gp_weight", dataset["gp_weight"]),
+        batch_size=dataset["batch_size"],
+        latent_dim=dataset["latent_dim"],
+        gen_widths=tuple(dataset["widths"]),
+        critic_widths=tuple(dataset["widths"]),
+        output_activation="tanh" if dataset["kind"] == "image" else None,
+        seeds=seeds,
+        jit_compile=False,
+    )
+
+
+def generator_steps(config, budget: int) -> int:
+    return max(1, budget // config.gradient_evaluations_per_step())
+
+
+class Evaluator:
+    """Metrics of every seed's generator at one step: FD (raw coordinates for toys, classifier
+    features for images), mode coverage and high-quality rate for mixtures, W1 at the end."""
+
+    def __init__(
+        self, kind: str, reference: np.ndarray, n_samples: int, total_steps: int, seed: int, features=None, modes=None
+    ):
+        self.kind, self.reference, self.n_samples = kind, reference, n_samples
+        self.total_steps, self.features, self.modes = total_steps, features, modes
+        self.rng = np.random.default_rng(seed)
+        self.reference_features = reference if features is None else features(reference)
+
+    def __call__(self, step: int, gan) -> list[dict]:
+        samples = gan.sample(self.n_samples, index=step)
+        rows = []
+        for k, x in enumerate(samples):
+            if not np.isfinite(x).all():
+                rows.append({"seed": k, "metric": "diverged", "value": 1.0})
+                continue
+            feats = x if self.features is None else self.features(x)
+            rows.append({"seed": k, "metric": "fd", "value": frechet_distance(feats, self.reference_features)})
+            if self.modes is not None:
+                stats = mode_statistics(x, *self.modes)
+                rows.append({"seed": k, "metric": "modes_covered", "value": float(stats["modes_covered"])})
+                rows.append({"seed": k, "metric": "high_quality_rate", "value": stats["high_quality_rate"]})
+            if self.kind == "toy" and step == self.total_steps:
+                rows.append({"seed": k, "metric": "w1", "value": wasserstein1(x, self.reference)})
+        return rows
+
+
+def train_run(
+    dataset_name: str,
+    dataset: dict,
+    variant_name: str,
+    variant: dict,
+    seeds: int,
+    seed: int,
+    real: np.ndarray,
+    reference: np.ndarray,
+    features=None,
+    modes=None,
+):
+    """Train `seeds` stacked WGAN-GPs; return (tidy metrics, final samples (K, n, d), wall-clock)."""
+    from gantheory.train.gan import WGANGP
+
+    run_seed = derive_seed(seed, "e4", dataset_name, variant_name)
+    flat_real = real.reshape(len(real), -1)
+    config = gan_config(dataset, variant, seeds, flat_real.shape[1])
+    steps = generator_steps(config, dataset["budget"])
+    eval_every = max(1, steps // dataset["evaluations"])
+    reference_flat = reference.reshape(len(reference), -1)
+    evaluator = Evaluator(dataset["kind"], reference_flat, dataset["eval_samples"], steps, run_seed, features, modes)
+    gan = WGANGP(config, flat_real, run_seed)
+    log = gan.train(steps, eval_every, evaluator, label=f"E4 {dataset_name} {variant_name}")
+    rows = []
+    for step, wall, evaluation in zip(log.steps, log.wall_clock_s, log.evaluations, strict=True):
+        for row in evaluation:
+            rows.append(
+                {
+                    "experiment": "E4",
+                    "dataset": dataset_name,
+                    "variant": variant_name,
+                    **row,
+                    "step": step,
+                    "gradient_evaluations": step * config.gradient_evaluations_per_step(),
+                    "wall_clock_s": wall,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    diverged = log.diverged_step
+    frame["diverged_step"] = frame["seed"].map(dict(enumerate(diverged)))
+    samples = gan.sample(min(dataset["eval_samples"], 1000 if dataset["kind"] == "toy" else 64), index=10**9)
+    return frame, samples, config
+
+
+def final_values(metrics: pd.DataFrame, metric: str) -> pd.Series:
+    """Per (dataset, variant, seed): median of the last evaluations of a metric."""
+    m = metrics[metrics["metric"] == metric].sort_values("step")
+    return m.groupby(["dataset", "variant", "seed"])["value"].apply(
+        lambda v: float(np.median(v.iloc[-LAST_EVALUATIONS:]))
+    )
+
+
+def last_values(metrics: pd.DataFrame, metric: str) -> pd.Series:
+    m = metrics[metrics["metric"] == metric].sort_values("step")
+    return m.groupby(["dataset", "variant", "seed"])["value"].last()
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def judge_e4_4(results: dict) -> Judgement:
+    """8 Gaussians, toy-code settings (λ = 0.1): ≥ 7/8 modes and ≥ 70% high quality in ≥ 2/3 seeds."""
+    m = results["train"]
+    modes = last_values(m, "modes_covered").loc[("8gaussians", "orig")]
+    hq = last_values(m, "high_quality_rate").loc[("8gaussians", "orig")]
+    good = (modes >= 7) & (hq >= 0.7)
+    text = (
+        f"orig λ=0.1: {int(good.sum())}/{len(good)} seeds good (modes {', '.join(f'{v:.0f}' for v in modes)}; "
+        f"HQ {', '.join(f'{v:.0%}' for v in hq)})"
+    )
+    if "orig-gp10" in set(m.loc[m["dataset"] == "8gaussians", "variant"]):
+        modes10 = last_values(m, "modes_covered").loc[("8gaussians", "orig-gp10")]
+        hq10 = last_values(m, "high_quality_rate").loc[("8gaussians", "orig-gp10")]
+        text += (
+            f"; beside it λ=10 at the same budget: modes {', '.join(f'{v:.0f}' for v in modes10)}, "
+            f"HQ {', '.join(f'{v:.0%}' for v in hq10)}"
+        )
+    return Judgement(
+        text,
+        "≥ 7/8 modes and ≥ 70% high-quality samples in ≥ 2/3 of seeds",
+        bool(len(good) > 0 and good.mean() >= 2 / 3),
+    )
+
+
+def judge_e4_5(results: dict) -> Judgement:
+    """TTUR's final FD below orig's in ≥ 3/4 of seeds on each image dataset (paired by seed)."""
+    fd = final_values(results["train"], "fd")
+    floors = results["floors"]
+    parts, ok = [], []
+    for name in [d for d in IMAGES if (d, "ttur") in fd.index.droplevel(-1)]:
+        ttur, orig = fd.loc[(name, "ttur")], fd.loc[(name, "orig")]
+        wins = (ttur < orig).mean()
+        ok.append(wins >= 0.75)
+        steps = results["train"].query("dataset == @name and metric == 'fd'").groupby("variant")["step"].max()
+        parts.append(
+            f"{name}: TTUR lower in {int((ttur < orig).sum())}/{len(ttur)} seeds (median FD {ttur.median():.3g} "
+            f"vs {orig.median():.3g}; floor {floors.get(name, float('nan')):.3g}; "
+            f"{steps['ttur'] / steps['orig']:.1f}× the generator steps at equal gradient evaluations)"
+        )
+    return Judgement(
+        "; ".join(parts), "TTUR's final FD < orig's in ≥ 3/4 of seeds, on every image dataset", bool(ok) and all(ok)
+    )
+
+
+def judge_e4_6(results: dict) -> Judgement:
+    m = results["train"]
+    modes = last_values(m, "modes_covered").loc[("25gaussians", "orig")]
+    hq = last_values(m, "high_quality_rate").loc[("25gaussians", "orig")]
+    good = (modes >= 20) & (hq >= 0.7)
+    return Judgement(
+        f"orig: modes {', '.join(f'{v:.0f}' for v in modes)} of 25; HQ {', '.join(f'{v:.0%}' for v in hq)}",
+        "≥ 20/25 modes and ≥ 70% high-quality samples (judged in the paper profile only)",
+        bool(len(good) > 0 and good.mean() >= 2 / 3),
+    )
+
+
+def final_table(results: dict, reference: dict) -> pd.DataFrame:
+    """Final FD / W1 / modes per dataset × variant (median over seeds) beside the papers' numbers."""
+    m = results["train"]
+    table = final_values(m, "fd").groupby(["dataset", "variant"]).median().rename("final FD (median)").to_frame()
+    for metric, name in (("w1", "W1"), ("modes_covered", "modes"), ("high_quality_rate", "HQ rate")):
+        values = last_values(m, metric)
+        if len(values):
+            table[name] = values.groupby(["dataset", "variant"]).median()
+    steps = m.groupby(["dataset", "variant"])["step"].max()
+    table["generator steps"] = steps
+    table["wall-clock (s)"] = m.groupby(["dataset", "variant"])["wall_clock_s"].max().round(1)
+    table = table.reset_index()
+    table["floor (real halves)"] = table["dataset"].map(results["floors"]).astype(float)
+    paper = {("CIFAR-10", r["variant"]): r["fid"] for r in reference.get("fid", []) if r["dataset"] == "CIFAR-10"}
+    is_image = table["dataset"].isin(IMAGES)
+    table["paper FID, CIFAR-10 (TTUR Table 1)"] = table["variant"].map(lambda v: paper.get(("CIFAR-10", v), np.nan))
+    table.loc[~is_image, "paper FID, CIFAR-10 (TTUR Table 1)"] = np.nan
+    return table
+
+
+CLAIMS_TRAINING = [
+    Claim(
+        "E4.4", "E4", "WGAN-GP learns the 8 Gaussians (toy-code settings, λ = 0.1)", "figures/e4_toys.pdf", judge_e4_4
+    ),
+    Claim(
+        "E4.5",
+        "E4",
+        "TTUR reaches a lower FD than orig at equal compute on images",
+        "figures/e4_fd_curves.pdf",
+        judge_e4_5,
+    ),
+    Claim("E4.6", "E4", "WGAN-GP learns the 25 Gaussians", "figures/e4_toys.pdf", judge_e4_6, judged_in=("paper",)),
+]

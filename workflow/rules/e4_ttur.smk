@@ -1,0 +1,176 @@
+# E4: TTUR vs SGDA for WGAN-GP, judged by Frechet distance (datasets, classifier, toy, training, outputs).
+
+
+rule e4_dataset:
+    """Generate a toy dataset or load a shipped image dataset; store it with its SHA-256."""
+    output:
+        data="results/data/{dataset}.npz",
+        checksum="results/data/{dataset}.npz.sha256.json",
+    params:
+        size=lookup(dpath="e4/datasets/{dataset}/size", within=config),
+        seed=config["seed"],
+    wildcard_constraints:
+        dataset="|".join(E4_DATASETS),
+    log:
+        "logs/e4_dataset/{dataset}.log",
+    benchmark:
+        "results/benchmarks/e4_dataset/{dataset}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e4-dataset --name {wildcards.dataset} --size {params.size} --seed {params.seed}"
+        " --out {output.data} > {log} 2>&1"
+
+
+rule e4_classifier:
+    """Train the classifier whose feature layer is the FD feature space of an image dataset."""
+    input:
+        "results/data/{dataset}.npz",
+    output:
+        weights="results/e4/classifier/{dataset}.npz",
+        info="results/e4/classifier/{dataset}.json",
+    params:
+        settings=section_json(config["e4"], "classifier"),
+        seed=config["seed"],
+    wildcard_constraints:
+        dataset="|".join(E4_IMAGES),
+    log:
+        "logs/e4_classifier/{dataset}.log",
+    benchmark:
+        "results/benchmarks/e4_classifier/{dataset}.tsv"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=10,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e4-classifier --data {input} --settings '{params.settings}'"
+        " --seed {params.seed} --out {output.weights} --info {output.info} > {log} 2>&1"
+
+
+rule e4_saddle:
+    """E4.1: the TTUR saddle toy, every seed and step-size setting as one array."""
+    output:
+        runs="results/e4/saddle/runs.csv",
+        paths="results/e4/saddle/paths.npz",
+    params:
+        settings=section_json(config["e4"], "saddle"),
+        seed=config["seed"],
+    log:
+        "logs/e4_saddle.log",
+    benchmark:
+        "results/benchmarks/e4_saddle.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e4-saddle --settings '{params.settings}' --seed {params.seed}"
+        " --out {output.runs} --paths {output.paths} > {log} 2>&1"
+
+
+rule e4_fd_checks:
+    """E4.2/E4.3: FD vs analytic Gaussians, the real-halves floor, FD vs disturbance level."""
+    input:
+        data=expand("results/data/{dataset}.npz", dataset=E4_IMAGES),
+        classifier=expand("results/e4/classifier/{dataset}.npz", dataset=E4_IMAGES),
+    output:
+        "results/e4/fd_checks.csv",
+    params:
+        settings=section_json(config["e4"], "fd_checks"),
+        seed=config["seed"],
+        names=E4_IMAGES,
+    log:
+        "logs/e4_fd_checks.log",
+    benchmark:
+        "results/benchmarks/e4_fd_checks.tsv"
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=10,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e4-fd-checks --settings '{params.settings}' --seed {params.seed}"
+        " --names {params.names} --data {input.data} --classifier {input.classifier} --out {output} > {log} 2>&1"
+
+
+rule e4_train:
+    """Train every seed of one (dataset, variant) WGAN-GP at once, evaluating as it goes."""
+    input:
+        data="results/data/{dataset}.npz",
+        classifier=e4_classifier_input,
+    output:
+        metrics="results/e4/train/{dataset}/{variant}/metrics.csv",
+        samples="results/e4/train/{dataset}/{variant}/samples.npz",
+        provenance="results/e4/train/{dataset}/{variant}/provenance.json",
+    params:
+        settings=section_json(config, "e4"),
+        seed=config["seed"],
+        classifier=e4_classifier_flag,
+    log:
+        "logs/e4_train/{dataset}/{variant}.log",
+    benchmark:
+        "results/benchmarks/e4_train/{dataset}/{variant}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        " --settings '{params.settings}' --seed {params.seed} --data {input.data} {params.classifier}"
+        " --metrics {output.metrics} --samples {output.samples} --provenance {output.provenance} > {log} 2>&1"
+
+
+rule e4_outputs:
+    """E4 figures, the final table beside the papers' numbers, and the judged claims E4.1-E4.6."""
+    input:
+        saddle="results/e4/saddle/runs.csv",
+        saddle_paths="results/e4/saddle/paths.npz",
+        fd_checks="results/e4/fd_checks.csv",
+        metrics=[f"results/e4/train/{d}/{v}/metrics.csv" for d, v in E4_RUNS],
+        samples=[f"results/e4/train/{d}/{v}/samples.npz" for d, v in E4_RUNS],
+        reference=config["reference_file"],
+    output:
+        claims="results/claims/E4.csv",
+        saddle_pdf="figures/e4_saddle.pdf",
+        saddle=report("figures/e4_saddle.png", caption="../report/e4_saddle.rst", category="E4 TTUR"),
+        curves_pdf="figures/e4_fd_curves.pdf",
+        curves=report("figures/e4_fd_curves.png", caption="../report/e4_fd_curves.rst", category="E4 TTUR"),
+        disturbances_pdf="figures/e4_fd_disturbances.pdf",
+        disturbances=report("figures/e4_fd_disturbances.png", caption="../report/e4_fd_disturbances.rst",
+                            category="E4 TTUR"),
+        toys_pdf="figures/e4_toys.pdf",
+        toys=report("figures/e4_toys.png", caption="../report/e4_toys.rst", category="E4 TTUR"),
+        samples_pdf="figures/e4_samples.pdf",
+        samples=report("figures/e4_samples.png", caption="../report/e4_samples.rst", category="E4 TTUR"),
+        table_md="figures/e4_final.md",
+        table_tex="figures/e4_final.tex",
+        table=report("figures/e4_final.csv", caption="../report/e4_final.rst", category="E4 TTUR"),
+    params:
+        settings=section_json(config, "e4"),
+        profile=config["profile"],
+    log:
+        "logs/e4_outputs.log",
+    benchmark:
+        "results/benchmarks/e4_outputs.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e4-outputs --settings '{params.settings}' --saddle {input.saddle}"
+        " --saddle-paths {input.saddle_paths} --fd-checks {input.fd_checks} --metrics {input.metrics}"
+        " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
+        " --claims {output.claims} --out-dir figures > {log} 2>&1"
