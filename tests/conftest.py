@@ -30,8 +30,9 @@ def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.Compl
     """Run the venv's snakemake in `workdir` with the venv first on PATH (as `make` does)."""
     bindir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}", "GANTHEORY_PROGRESS": "0"}
-    return subprocess.run([str(bindir / "snakemake"), *args], cwd=workdir, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [str(bindir / "snakemake"), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="session")

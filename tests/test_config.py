@@ -15,21 +15,24 @@ def good(repo_root, monkeypatch):
     return load_yaml("config/config.yaml")
 
 
-@pytest.mark.parametrize("mutate, key, expectation", [
-    (lambda c: c["e3"].update(steps="many"), "e3.steps", "integer"),
-    (lambda c: c["e3"].update(steps=-5), "e3.steps", ">= 10"),
-    (lambda c: c["e3"].update(initialisations=0), "e3.initialisations", ">= 8"),
-    (lambda c: c["e3"].update(step_sizes=[0.1, -1.0]), "e3.step_sizes.1", "> 0"),
-    (lambda c: c["e3"].update(step_sizes=[]), "e3.step_sizes", "items >= 1"),
-    (lambda c: c["e3"].update(updates=["sideways"]), "e3.updates.0", "simultaneous"),
-    (lambda c: c["e3"].update(main_step_size=0.5), "e3.main_step_size", "e3.step_sizes"),
-    (lambda c: c["e3"].update(disc_steps=[1, 1]), "e3.disc_steps", "distinct"),
-    (lambda c: c["e3"].update(typo_key=3), "e3.typo_key", "unknown"),
-    (lambda c: c.update(profile="huge"), "profile", "smoke"),
-    (lambda c: c.update(seed=1.5), "seed", "integer"),
-    (lambda c: c.pop("threads"), "threads", "missing"),
-    (lambda c: c.update(reference_file="config/nope.yaml"), "reference_file", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "mutate, key, expectation",
+    [
+        (lambda c: c["e3"].update(steps="many"), "e3.steps", "integer"),
+        (lambda c: c["e3"].update(steps=-5), "e3.steps", ">= 10"),
+        (lambda c: c["e3"].update(initialisations=0), "e3.initialisations", ">= 8"),
+        (lambda c: c["e3"].update(step_sizes=[0.1, -1.0]), "e3.step_sizes.1", "> 0"),
+        (lambda c: c["e3"].update(step_sizes=[]), "e3.step_sizes", "items >= 1"),
+        (lambda c: c["e3"].update(updates=["sideways"]), "e3.updates.0", "simultaneous"),
+        (lambda c: c["e3"].update(main_step_size=0.5), "e3.main_step_size", "e3.step_sizes"),
+        (lambda c: c["e3"].update(disc_steps=[1, 1]), "e3.disc_steps", "distinct"),
+        (lambda c: c["e3"].update(typo_key=3), "e3.typo_key", "unknown"),
+        (lambda c: c.update(profile="huge"), "profile", "smoke"),
+        (lambda c: c.update(seed=1.5), "seed", "integer"),
+        (lambda c: c.pop("threads"), "threads", "missing"),
+        (lambda c: c.update(reference_file="config/nope.yaml"), "reference_file", "does not exist"),
+    ],
+)
 def test_bad_values_name_their_key(good, mutate, key, expectation):
     bad = copy.deepcopy(good)
     mutate(bad)

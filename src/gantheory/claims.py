@@ -1,7 +1,8 @@
 """Each claim is a function of measured results that returns (measured, criterion, passed).
 
 Verdicts are never stored or hard-coded: they are recomputed from the tidy results every run.
-In the `smoke` profile a failing claim is labelled "budget too small" (the budgets are tiny there);
+In the `smoke` profile a failing budget-sensitive claim is labelled "budget too small" (the budgets
+are tiny there), while exact checks still say FAIL;
 a claim judged only at full scale (e.g. E4.6) is labelled so in every other profile.
 """
 
@@ -33,6 +34,8 @@ class Claim:
     evidence: str
     judge: Callable[[dict], Judgement]
     judged_in: tuple[str, ...] = field(default=("smoke", "default", "paper"))
+    # False for exact checks that no budget excuses (e.g. E3.5): they say FAIL even in smoke.
+    budget_sensitive: bool = True
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,18 @@ def judge_claims(claims: list[Claim], results: dict, profile: str) -> list[Claim
         elif judgement.passed:
             verdict = PASS
         else:
-            verdict = BUDGET if profile == "smoke" else FAIL
-        rows.append(ClaimRow(claim.claim_id, claim.experiment, claim.statement, judgement.measured,
-                             judgement.criterion, verdict, claim.evidence))
+            verdict = BUDGET if profile == "smoke" and claim.budget_sensitive else FAIL
+        rows.append(
+            ClaimRow(
+                claim.claim_id,
+                claim.experiment,
+                claim.statement,
+                judgement.measured,
+                judgement.criterion,
+                verdict,
+                claim.evidence,
+            )
+        )
     return rows
 
 

@@ -38,10 +38,18 @@ def cmd_e3_simulate(args) -> None:
     io.write_csv(args.runs, runs)
     io.write_csv(args.curves, curves)
     io.write_npz(args.examples, **examples)
-    io.write_json(args.provenance, provenance.provenance(
-        experiment="E3", family=args.family, seed=args.seed, settings=settings, threads=args.threads,
-        init_seed=derive_seed(args.seed, "e3", "initialisations"),
-        wall_clock_s=float(runs.drop_duplicates("variant")["wall_clock_s"].sum())))
+    io.write_json(
+        args.provenance,
+        provenance.provenance(
+            experiment="E3",
+            family=args.family,
+            seed=args.seed,
+            settings=settings,
+            threads=args.threads,
+            init_seed=derive_seed(args.seed, "e3", "initialisations"),
+            wall_clock_s=float(runs.drop_duplicates(["wall_clock_s", "batch_size"])["wall_clock_s"].sum()),
+        ),
+    )
 
 
 def _e3_results(args) -> dict:
@@ -77,8 +85,11 @@ def cmd_e3_figures(args) -> None:
     save_figure(plots.trajectories(examples, variants), out / "e3_trajectories.pdf")
     curves = pd.concat([pd.read_csv(p) for p in args.curves])
     save_figure(plots.tv_curves(curves, variants), out / "e3_tv_curves.pdf")
-    write_table(e3.outcome_table(results).round(2), out / "e3_outcomes.md",
-                caption=f"E3 outcomes (% of runs) at step size η = {main:g}.")
+    write_table(
+        e3.outcome_table(results).round(2),
+        out / "e3_outcomes.md",
+        caption=f"E3 outcomes (% of runs) at step size η = {main:g}.",
+    )
 
 
 def cmd_e3_claims(args) -> None:
@@ -129,8 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{name}", required=True)
     p.set_defaults(func=cmd_e3_simulate)
 
-    for name, func, helptext in (("e3-figures", cmd_e3_figures, "E3 figures and outcome table"),
-                                 ("e3-claims", cmd_e3_claims, "judge E3.1–E3.5")):
+    for name, func, helptext in (
+        ("e3-figures", cmd_e3_figures, "E3 figures and outcome table"),
+        ("e3-claims", cmd_e3_claims, "judge E3.1–E3.5"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--settings", required=True)
         for family in ("optimal", "first-order", "ttur"):

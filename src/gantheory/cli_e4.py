@@ -26,7 +26,7 @@ def cmd_classifier(args) -> None:
     from gantheory.models.classifier import train_classifier
 
     data = load_dataset(args.data)
-    result = train_classifier(data["x"], data["y"], _json(args.settings), args.seed)
+    result = train_classifier(data["x"], data["y"], {**_json(args.settings), "threads": args.threads or 1}, args.seed)
     io.write_npz(args.out, **result["weights"])
     io.write_json(args.info, {k: v for k, v in result.items() if k != "weights"})
 
@@ -143,7 +143,17 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("e4-outputs", help="E4 figures, tables and claims")
-    for name in ("settings", "saddle", "saddle-paths", "fd-checks", "reference", "profile", "claims", "out-dir"):
+    for name in (
+        "settings",
+        "saddle",
+        "saddle-paths",
+        "fd-checks",
+        "reference",
+        "profile",
+        "claims",
+        "out-dir",
+        "timing-dir",
+    ):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--metrics", nargs="+", required=True)
     p.add_argument("--samples", nargs="+", required=True)
@@ -182,6 +192,9 @@ def cmd_outputs(args) -> None:
     with np.load(args.saddle_paths) as paths:
         save_figure(plots.saddle(results["saddle"], {k: paths[k] for k in paths.files}), out / "e4_saddle.pdf")
     save_figure(plots.fd_curves(train), out / "e4_fd_curves.pdf")
+    timing = Path(args.timing_dir)
+    save_figure(plots.fd_vs_wallclock(train), timing / "e4_fd_wallclock.pdf")
+    io.write_csv(timing / "e4_wallclock.csv", e4_ttur.timing_table(train))
     save_figure(plots.fd_disturbances(checks), out / "e4_fd_disturbances.pdf")
     save_figure(plots.toy_scatter(samples, settings), out / "e4_toys.pdf")
     save_figure(plots.sample_grids(samples, settings), out / "e4_samples.pdf")

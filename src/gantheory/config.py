@@ -42,7 +42,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
         allowed = sorted(schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
         prefix = f"{key}." if error.absolute_path else ""
-        return (f"config key '{prefix}{unknown[0]}' is unknown; expected one of: {', '.join(allowed)}")
+        return f"config key '{prefix}{unknown[0]}' is unknown; expected one of: {', '.join(allowed)}"
     if error.validator == "required":
         missing = error.message.split("'")[1]
         prefix = f"{key}." if error.absolute_path else ""
@@ -57,8 +57,14 @@ def _expected(schema: dict) -> str:
         words.append(f"a {schema['type']}")
     if "enum" in schema:
         words.append(f"one of {schema['enum']}")
-    for bound, sign in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="),
-                        ("exclusiveMaximum", "<"), ("minItems", "items >="), ("maxItems", "items <=")):
+    for bound, sign in (
+        ("minimum", ">="),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "<="),
+        ("exclusiveMaximum", "<"),
+        ("minItems", "items >="),
+        ("maxItems", "items <="),
+    ):
         if bound in schema:
             words.append(f"{sign} {schema[bound]}")
     if "items" in schema and isinstance(schema["items"], dict):
@@ -94,12 +100,16 @@ def _check_cross_keys(config: dict) -> None:
     for name, dataset in e4.get("datasets", {}).items():
         expected_kind = "image" if name in ("digits", "mnist") else "toy"
         if dataset.get("kind", expected_kind) != expected_kind:
-            raise ConfigError(f"config key 'e4.datasets.{name}.kind' has bad value {dataset['kind']!r}; "
-                              f"expected {expected_kind!r} ({name} is a {expected_kind} dataset)")
+            raise ConfigError(
+                f"config key 'e4.datasets.{name}.kind' has bad value {dataset['kind']!r}; "
+                f"expected {expected_kind!r} ({name} is a {expected_kind} dataset)"
+            )
         for variant in dataset.get("variants", []):
             if variant not in e4.get("variants", {}):
-                raise ConfigError(f"config key 'e4.datasets.{name}.variants' names unknown variant {variant!r}; "
-                                  f"expected one of e4.variants {sorted(e4.get('variants', {}))}")
+                raise ConfigError(
+                    f"config key 'e4.datasets.{name}.variants' names unknown variant {variant!r}; "
+                    f"expected one of e4.variants {sorted(e4.get('variants', {}))}"
+                )
     reference = config.get("reference_file")
     if reference is not None and not Path(reference).is_file():
         raise ConfigError(f"config key 'reference_file': file '{reference}' does not exist (expected a YAML file)")

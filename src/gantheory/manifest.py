@@ -48,6 +48,9 @@ def verify(manifest_path, root=None) -> list[str]:
     manifest_path = Path(manifest_path)
     root = Path(root) if root is not None else manifest_path.parent
     expected = read_manifest(manifest_path)
-    on_disk = {p.relative_to(root).as_posix(): sha256(p) for p in root.rglob("*")
-               if p.is_file() and p.name != "MANIFEST.sha256" and not p.name.startswith(".")}
+    on_disk = {
+        p.relative_to(root).as_posix(): sha256(p)
+        for p in root.rglob("*")
+        if p.is_file() and p.name != "MANIFEST.sha256" and not p.name.startswith(".")
+    }
     return compare(expected, on_disk)

@@ -7,8 +7,18 @@ import platform
 import sys
 from importlib import metadata
 
-PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "seaborn", "tensorflow-cpu", "tensorflow",
-            "keras", "POT", "snakemake")
+PACKAGES = (
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "seaborn",
+    "tensorflow-cpu",
+    "tensorflow",
+    "keras",
+    "POT",
+    "snakemake",
+)
 
 
 def package_versions() -> dict[str, str]:

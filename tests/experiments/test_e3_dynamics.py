@@ -7,9 +7,21 @@ import pytest
 from gantheory import claims
 from gantheory.experiments import e3_dynamics as e3
 
-SETTINGS = dict(initialisations=24, steps=120, step_sizes=[0.1, 0.3], main_step_size=0.3, disc_steps=[1, 5],
-                updates=["simultaneous", "alternating"], disc_inits=["random", "optimal"], ttur_ratios=[1, 3],
-                init_range=3.0, min_separation=1.0, disc_init_range=4.0, records=10, example_trajectories=3)
+SETTINGS = dict(
+    initialisations=24,
+    steps=120,
+    step_sizes=[0.1, 0.3],
+    main_step_size=0.3,
+    disc_steps=[1, 5],
+    updates=["simultaneous", "alternating"],
+    disc_inits=["random", "optimal"],
+    ttur_ratios=[1, 3],
+    init_range=3.0,
+    min_separation=1.0,
+    disc_init_range=4.0,
+    records=10,
+    example_trajectories=3,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +80,21 @@ def test_outcome_rule_precedence():
     # The optimal dynamics have no first-order discriminator that could collapse.
     optimal = e3.classify(mu[2:3], mu_star[2:3], disc[2:3], grad[2:3], window[2:3], first_order=False)
     assert optimal["outcome"][0] == "other"
+
+
+def test_an_interval_empty_from_the_start_is_not_a_collapse():
+    mu_star, mu = np.array([[-1.0, 1.0]]), np.array([[-2.0, 2.0]])
+    parked = np.array([[-3.0, 0.0, 9.0, 9.0]])  # the optimal set had one component: second part empty
+    grad, window = np.array([1.0]), np.array([0.0])
+    assert e3.classify(mu, mu_star, parked, grad, window, True)["outcome"][0] == "discriminator collapse"
+    out = e3.classify(mu, mu_star, parked, grad, window, True, initial_disc=parked)
+    assert out["outcome"][0] == "other" and out["shortest_interval"][0] == 3.0
+
+
+def test_exact_checks_fail_even_in_smoke(results):
+    broken = dict(results, optimal=results["optimal"].assign(tv_quadrature_error=1e-3))
+    row = claims.judge_claims(e3.CLAIMS[4:], broken, profile="smoke")[0]
+    assert row.claim_id == "E3.5" and row.verdict == claims.FAIL
 
 
 def test_claims_are_judged_from_the_measurements(results):

@@ -6,8 +6,16 @@ import pytest
 
 from gantheory.experiments import e4_saddle as e4
 
-SETTINGS = dict(steps=400, seeds=3, noise_std=1.0, init=[0.5, -0.4],
-                rates=dict(ttur=[1e-4, 1e-2], slow=[1e-3, 1e-3], fast=[1e-2, 1e-2]), hold=100, threshold=0.15, tail=100)
+SETTINGS = dict(
+    steps=400,
+    seeds=3,
+    noise_std=1.0,
+    init=[0.5, -0.4],
+    rates=dict(ttur=[1e-4, 1e-2], slow=[1e-3, 1e-3], fast=[1e-2, 1e-2]),
+    hold=100,
+    threshold=0.15,
+    tail=100,
+)
 
 
 @pytest.fixture(scope="module")
@@ -16,12 +24,12 @@ def simulated():
 
 
 def test_first_hold_step():
-    norms = [1, .1, .1, 1, .1, .1, .1]
+    norms = [1, 0.1, 0.1, 1, 0.1, 0.1, 0.1]
     assert e4.first_hold_step(norms, 0.15, 3) == 4
     assert e4.first_hold_step(norms, 0.15, 2) == 1
     assert e4.first_hold_step(norms, 0.15, 4) == -1
     assert e4.first_hold_step([1.0, 2.0, 3.0], 0.15, 1) == -1
-    np.testing.assert_array_equal(e4.first_hold_step(np.array([norms, [.1] * 7]), 0.15, 3), [4, 0])
+    np.testing.assert_array_equal(e4.first_hold_step(np.array([norms, [0.1] * 7]), 0.15, 3), [4, 0])
 
 
 def test_fast_rate_multiplies_x_by_minus_one():
@@ -33,8 +41,17 @@ def test_fast_rate_multiplies_x_by_minus_one():
 def test_runs_table(simulated):
     runs, paths = simulated
     assert len(runs) == 9 and set(runs["variant"]) == {"ttur", "slow", "fast"}
-    assert list(runs.columns) == ["experiment", "variant", "seed", "lr_x", "lr_y", "reach_step", "tail_rms",
-                                  "final_x", "final_y"]
+    assert list(runs.columns) == [
+        "experiment",
+        "variant",
+        "seed",
+        "lr_x",
+        "lr_y",
+        "reach_step",
+        "tail_rms",
+        "final_x",
+        "final_y",
+    ]
     assert (runs["experiment"] == "E4").all() and sorted(runs["seed"].unique()) == [0, 1, 2]
     assert runs["reach_step"].between(-1, SETTINGS["steps"]).all()
     ttur = runs[runs["variant"] == "ttur"].iloc[0]

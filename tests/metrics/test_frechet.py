@@ -57,8 +57,10 @@ def test_rank_deficient_covariance_gives_finite_nonnegative_real():
     rng = np.random.default_rng(3)
     b = rng.standard_normal((D, 3))
     singular = b @ b.T + 1e-14 * np.eye(D)
-    for fd in (frechet_distance_from_statistics(np.zeros(D), singular, np.ones(D), random_spd(rng)),
-               frechet_distance_from_statistics(np.zeros(D), singular, np.zeros(D), singular)):
+    for fd in (
+        frechet_distance_from_statistics(np.zeros(D), singular, np.ones(D), random_spd(rng)),
+        frechet_distance_from_statistics(np.zeros(D), singular, np.zeros(D), singular),
+    ):
         assert isinstance(fd, float) and np.isfinite(fd) and fd >= 0.0
     x = rng.standard_normal((2_000, 3)) @ b.T  # samples on a 3-dimensional subspace of R^16
     fd = frechet_distance(x, rng.standard_normal((2_000, D)))

@@ -16,8 +16,13 @@ def batch():
 def test_generator_gradient_matches_finite_differences(batch):
     mu, mu_star, disc, _ = batch
     eps = 1e-6
-    numeric = np.stack([(m.objective(mu + eps * e, mu_star, disc) - m.objective(mu - eps * e, mu_star, disc))
-                        / (2 * eps) for e in np.eye(2)], 1)
+    numeric = np.stack(
+        [
+            (m.objective(mu + eps * e, mu_star, disc) - m.objective(mu - eps * e, mu_star, disc)) / (2 * eps)
+            for e in np.eye(2)
+        ],
+        1,
+    )
     np.testing.assert_allclose(m.generator_gradient(mu, disc), numeric, atol=1e-8)
 
 
@@ -25,11 +30,23 @@ def test_discriminator_gradient_matches_finite_differences_including_overlaps(ba
     mu, mu_star, _, rng = batch
     # Unsorted endpoints: intervals overlap or nest in many rows, where the union matters.
     starts = rng.uniform(-4, 4, (len(mu), 2))
-    disc = np.stack([starts[:, 0], starts[:, 0] + rng.uniform(0, 3, len(mu)),
-                     starts[:, 1], starts[:, 1] + rng.uniform(0, 3, len(mu))], 1)
+    disc = np.stack(
+        [
+            starts[:, 0],
+            starts[:, 0] + rng.uniform(0, 3, len(mu)),
+            starts[:, 1],
+            starts[:, 1] + rng.uniform(0, 3, len(mu)),
+        ],
+        1,
+    )
     eps = 1e-6
-    numeric = np.stack([(m.objective(mu, mu_star, disc + eps * e) - m.objective(mu, mu_star, disc - eps * e))
-                        / (2 * eps) for e in np.eye(4)], 1)
+    numeric = np.stack(
+        [
+            (m.objective(mu, mu_star, disc + eps * e) - m.objective(mu, mu_star, disc - eps * e)) / (2 * eps)
+            for e in np.eye(4)
+        ],
+        1,
+    )
     np.testing.assert_allclose(m.discriminator_gradient(mu, mu_star, disc), numeric, atol=1e-8)
 
 

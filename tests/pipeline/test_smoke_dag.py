@@ -6,6 +6,7 @@ import pytest
 from conftest import copy_workflow, snakemake
 
 from gantheory import manifest
+from gantheory.paths import figure_files
 
 pytestmark = pytest.mark.pipeline
 SMOKE = ("--cores", "2", "--configfile", "config/smoke.yaml")
@@ -26,18 +27,22 @@ def smoke_runs(tmp_path_factory):
 def test_smoke_dag_builds_every_output(smoke_runs):
     figures = smoke_runs[0] / "figures"
     listed = manifest.read_manifest(figures / "MANIFEST.sha256")
-    for name in ("e3_success_heatmap.pdf", "e3_success_heatmap.png", "e3_ttur.pdf", "e3_trajectories.png",
-                 "e3_tv_curves.pdf", "e3_outcomes.md", "e3_outcomes.tex", "claims.md", "claims.csv"):
-        assert name in listed and (figures / name).stat().st_size > 0
+    expected = [path.removeprefix("figures/") for path in figure_files()]
+    assert sorted(listed) == sorted(expected)
+    for name in expected:
+        assert (figures / name).stat().st_size > 0
     assert manifest.verify(figures / "MANIFEST.sha256") == []
     for family in ("optimal", "first_order", "ttur"):
         assert (smoke_runs[0] / "results" / "e3" / family / "provenance.json").is_file()
         assert (smoke_runs[0] / "logs" / "e3_simulate" / f"{family}.log").is_file()
 
 
-def test_smoke_claims_table_has_every_e3_claim_with_a_verdict(smoke_runs):
+CLAIM_IDS = ["E3.1", "E3.2", "E3.3", "E3.4", "E3.5", "E4.1", "E4.2", "E4.3", "E4.4", "E4.5", "E4.6"]
+
+
+def test_smoke_claims_table_has_every_claim_with_a_verdict(smoke_runs):
     text = (smoke_runs[0] / "figures" / "claims.md").read_text()
-    for claim_id in ("E3.1", "E3.2", "E3.3", "E3.4", "E3.5"):
+    for claim_id in CLAIM_IDS:
         row = next(line for line in text.splitlines() if line.startswith(f"| {claim_id} "))
         assert "**PASS**" in row or "**budget too small**" in row, row
     assert "**FAIL**" not in text  # smoke never says FAIL: it says the budget was too small
@@ -45,7 +50,8 @@ def test_smoke_claims_table_has_every_e3_claim_with_a_verdict(smoke_runs):
 
 def test_two_smoke_runs_give_identical_manifests(smoke_runs):
     first, second = (w / "figures" / "MANIFEST.sha256" for w in smoke_runs)
-    assert manifest.compare(manifest.read_manifest(first), manifest.read_manifest(second)) == []
+    differences = manifest.compare(manifest.read_manifest(first), manifest.read_manifest(second))
+    assert differences == [], "\n".join(differences)
 
 
 def test_rerun_is_a_no_op(smoke_runs):
@@ -58,8 +64,17 @@ def test_report_lists_every_figure(smoke_runs):
     result = snakemake(smoke_runs[0], "--configfile", "config/smoke.yaml", "--report", "report.html")
     assert result.returncode == 0, result.stderr[-3000:]
     html = (smoke_runs[0] / "report.html").read_text(errors="replace")
-    for name in ("e3_success_heatmap.png", "e3_ttur.png", "e3_trajectories.png", "e3_tv_curves.png",
-                 "e3_outcomes.csv", "claims.csv"):
+    for name in (
+        "e3_success_heatmap.png",
+        "e3_ttur.png",
+        "e3_trajectories.png",
+        "e3_tv_curves.png",
+        "e3_outcomes.csv",
+        "e4_fd_curves.png",
+        "e4_toys.png",
+        "e4_final.csv",
+        "claims.csv",
+    ):
         assert name in html
 
 

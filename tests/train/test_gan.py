@@ -16,8 +16,9 @@ DATA = np.random.default_rng(0).normal(size=(512, 2)).astype(np.float32)
 
 def linear_engine(**overrides) -> WGANGP:
     """Generator and critic without hidden layers: every loss has a closed form."""
-    config = GANConfig(**{"gen_widths": (), "critic_widths": (), "latent_dim": 2, "batch_size": 8, "seeds": 1,
-                          **overrides})
+    config = GANConfig(
+        **{"gen_widths": (), "critic_widths": (), "latent_dim": 2, "batch_size": 8, "seeds": 1, **overrides}
+    )
     return WGANGP(config, DATA, seed=5)
 
 
@@ -65,8 +66,10 @@ def _generator_gradient_seen(rule: str, n_critic: int, critic_updated: bool):
     return [g.numpy() for g in grads]
 
 
-@pytest.mark.parametrize("rule, n_critic, critic_updated", [
-    ("alternating", 5, True), ("ttur", 1, True), ("simultaneous", 1, False), ("optimistic", 1, False)])
+@pytest.mark.parametrize(
+    "rule, n_critic, critic_updated",
+    [("alternating", 5, True), ("ttur", 1, True), ("simultaneous", 1, False), ("optimistic", 1, False)],
+)
 def test_generator_sees_the_critic_its_rule_says(rule, n_critic, critic_updated):
     gan = linear_engine(rule=rule, n_critic=n_critic, beta_1=0.0)
     gan.train_steps(1)
@@ -87,8 +90,11 @@ def test_a_compiled_chunk_equals_the_same_steps_run_eagerly(rule, n_critic):
     compiled.train_steps(3)
     for _ in range(3):
         eager._generator_step()
-    for a, b in zip(compiled.generator.get_weights() + compiled.critic.get_weights(),
-                    eager.generator.get_weights() + eager.critic.get_weights(), strict=True):
+    for a, b in zip(
+        compiled.generator.get_weights() + compiled.critic.get_weights(),
+        eager.generator.get_weights() + eager.critic.get_weights(),
+        strict=True,
+    ):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
@@ -150,8 +156,9 @@ def test_the_xla_path_is_deterministic_too():
 
 
 def test_divergence_is_recorded_per_seed():
-    gan = WGANGP(GANConfig(gen_widths=(8,), critic_widths=(8,), batch_size=8, seeds=2, lr_d=1e30, lr_g=1e30),
-                 DATA * 1e20, seed=1)
+    gan = WGANGP(
+        GANConfig(gen_widths=(8,), critic_widths=(8,), batch_size=8, seeds=2, lr_d=1e30, lr_g=1e30), DATA * 1e20, seed=1
+    )
     log = gan.train(6, eval_every=2)
     assert (log.diverged_step > 0).all()
     assert log.diverged_step.max() <= 6

@@ -9,8 +9,18 @@ from gantheory.train.interval_dynamics import simulate
 def _one_step(update, k=1):
     mu0, mu_star = np.array([[-1.0, 1.5]]), np.array([[-2.0, 2.0]])
     disc0 = np.array([[-3.0, -1.0, 1.0, 3.0]])
-    traj = simulate(mu0, mu_star, disc0, dynamic="first_order", update=update, disc_steps=k,
-                    gen_lr=0.5, disc_lr=0.5, steps=1, records=1)
+    traj = simulate(
+        mu0,
+        mu_star,
+        disc0,
+        dynamic="first_order",
+        update=update,
+        disc_steps=k,
+        gen_lr=0.5,
+        disc_lr=0.5,
+        steps=1,
+        records=1,
+    )
     return mu0, mu_star, disc0, traj
 
 
@@ -49,8 +59,9 @@ def test_each_run_in_a_batch_matches_the_same_run_alone():
     disc0 = np.sort(rng.uniform(-4, 4, (6, 4)), 1)
     lrs = np.array([0.05, 0.1, 0.2, 0.05, 0.1, 0.2])
     together = simulate(mu0, mu_star, disc0, dynamic="first_order", gen_lr=lrs, disc_lr=lrs, steps=50, records=5)
-    alone = simulate(mu0[2:3], mu_star[2:3], disc0[2:3], dynamic="first_order", gen_lr=0.2, disc_lr=0.2,
-                     steps=50, records=5)
+    alone = simulate(
+        mu0[2:3], mu_star[2:3], disc0[2:3], dynamic="first_order", gen_lr=0.2, disc_lr=0.2, steps=50, records=5
+    )
     np.testing.assert_array_equal(together.mu[2:3], alone.mu)
     np.testing.assert_array_equal(together.disc[2:3], alone.disc)
 
@@ -58,7 +69,8 @@ def test_each_run_in_a_batch_matches_the_same_run_alone():
 def test_a_diverging_run_is_frozen_and_recorded_not_propagated():
     mu0, mu_star = np.array([[-1.0, 1.0], [-1.0, 1.0]]), np.array([[-2.0, 2.0], [-2.0, 2.0]])
     disc0 = np.array([[-3.0, -1.0, 1.0, 3.0]] * 2)
-    traj = simulate(mu0, mu_star, disc0, dynamic="first_order", gen_lr=np.array([np.inf, 0.1]),
-                    disc_lr=0.1, steps=20, records=4)
+    traj = simulate(
+        mu0, mu_star, disc0, dynamic="first_order", gen_lr=np.array([np.inf, 0.1]), disc_lr=0.1, steps=20, records=4
+    )
     assert traj.diverged_step[0] == 5 and traj.diverged_step[1] == -1
     assert np.isfinite(traj.mu).all() and np.isfinite(traj.mu_path).all() and np.isfinite(traj.tv_path).all()

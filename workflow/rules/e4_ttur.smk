@@ -42,7 +42,7 @@ rule e4_classifier:
         "logs/e4_classifier/{dataset}.log",
     benchmark:
         "results/benchmarks/e4_classifier/{dataset}.tsv"
-    threads: 1
+    threads: config["threads"]
     resources:
         mem_mb=3000,
         runtime=10,
@@ -119,7 +119,7 @@ rule e4_train:
         "logs/e4_train/{dataset}/{variant}.log",
     benchmark:
         "results/benchmarks/e4_train/{dataset}/{variant}.tsv"
-    threads: 1
+    threads: config["threads"]
     resources:
         mem_mb=4000,
         runtime=60,
@@ -156,6 +156,11 @@ rule e4_outputs:
         table_md="figures/e4_final.md",
         table_tex="figures/e4_final.tex",
         table=report("figures/e4_final.csv", caption="../report/e4_final.rst", category="E4 TTUR"),
+        wallclock_pdf="results/e4/timing/e4_fd_wallclock.pdf",
+        wallclock=report("results/e4/timing/e4_fd_wallclock.png", caption="../report/e4_wallclock.rst",
+                         category="E4 TTUR", labels={"figure": "FD vs wall-clock"}),
+        timing=report("results/e4/timing/e4_wallclock.csv", caption="../report/e4_wallclock.rst", category="E4 TTUR",
+                      labels={"figure": "wall-clock table"}),
     params:
         settings=section_json(config, "e4"),
         profile=config["profile"],
@@ -173,4 +178,4 @@ rule e4_outputs:
         "python -m gantheory e4-outputs --settings '{params.settings}' --saddle {input.saddle}"
         " --saddle-paths {input.saddle_paths} --fd-checks {input.fd_checks} --metrics {input.metrics}"
         " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
-        " --claims {output.claims} --out-dir figures > {log} 2>&1"
+        " --claims {output.claims} --out-dir figures --timing-dir results/e4/timing > {log} 2>&1"

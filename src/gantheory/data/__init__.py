@@ -5,6 +5,16 @@ from gantheory.data.store import DatasetChecksumError, build_dataset, load_datas
 from gantheory.data.toys import TOYS, eight_gaussians, mixture_modes, swiss_roll, twenty_five_gaussians
 
 __all__ = [
-    "IMAGES", "TOYS", "DatasetChecksumError", "build_dataset", "digits", "eight_gaussians", "load_dataset",
-    "mixture_modes", "mnist_subset", "save_dataset", "swiss_roll", "twenty_five_gaussians",
+    "IMAGES",
+    "TOYS",
+    "DatasetChecksumError",
+    "build_dataset",
+    "digits",
+    "eight_gaussians",
+    "load_dataset",
+    "mixture_modes",
+    "mnist_subset",
+    "save_dataset",
+    "swiss_roll",
+    "twenty_five_gaussians",
 ]

@@ -38,7 +38,7 @@ def black_rectangles(x: np.ndarray, level: int, rng: np.random.Generator) -> np.
     lefts = rng.integers(0, w - side_w + 1, size=(n, level))
     for i in range(n):
         for top, left in zip(tops[i], lefts[i], strict=True):
-            out[i, top:top + side_h, left:left + side_w] = -1.0
+            out[i, top : top + side_h, left : left + side_w] = -1.0
     return out
 
 

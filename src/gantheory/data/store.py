@@ -61,8 +61,12 @@ def save_dataset(path, arrays: dict, meta: dict) -> None:
     with io.atomic_path(path, suffix=".npz") as tmp:
         _write_npz(tmp, arrays)
         sha = _sha256(tmp)
-    record = {"sha256": sha, "shapes": {k: list(v.shape) for k, v in arrays.items()},
-              "dtypes": {k: str(v.dtype) for k, v in arrays.items()}, **meta}
+    record = {
+        "sha256": sha,
+        "shapes": {k: list(v.shape) for k, v in arrays.items()},
+        "dtypes": {k: str(v.dtype) for k, v in arrays.items()},
+        **meta,
+    }
     io.write_json(sidecar_path(path), record)
 
 

@@ -56,12 +56,20 @@ def simulate_saddle(settings: dict, seed: int) -> tuple[pd.DataFrame, dict]:
         paths[t, :, 0], paths[t, :, 1] = x, y
     norms = np.linalg.norm(paths, axis=2).T  # (rows, steps + 1)
     reach = first_hold_step(norms, float(settings["threshold"]), int(settings["hold"]))
-    tail_rms = np.sqrt(np.mean(norms[:, -int(settings["tail"]):] ** 2, axis=1))
-    runs = pd.DataFrame({
-        "experiment": "E4", "variant": np.repeat(names, seeds), "seed": np.tile(np.arange(seeds), len(names)),
-        "lr_x": a, "lr_y": b, "reach_step": reach.astype(int), "tail_rms": tail_rms,
-        "final_x": paths[-1, :, 0], "final_y": paths[-1, :, 1],
-    })
+    tail_rms = np.sqrt(np.mean(norms[:, -int(settings["tail"]) :] ** 2, axis=1))
+    runs = pd.DataFrame(
+        {
+            "experiment": "E4",
+            "variant": np.repeat(names, seeds),
+            "seed": np.tile(np.arange(seeds), len(names)),
+            "lr_x": a,
+            "lr_y": b,
+            "reach_step": reach.astype(int),
+            "tail_rms": tail_rms,
+            "final_x": paths[-1, :, 0],
+            "final_y": paths[-1, :, 1],
+        }
+    )
     return runs, {name: paths[:, i * seeds] for i, name in enumerate(names)}
 
 
@@ -70,12 +78,19 @@ def judge_e4_1(runs: pd.DataFrame) -> Judgement:
     reach = runs["reach_step"].astype(float).where(runs["reach_step"] >= 0, np.inf)
     med_reach = reach.groupby(runs["variant"]).median()
     med_tail = runs.groupby("variant")["tail_rms"].median()
-    passed = bool(med_reach["ttur"] <= MAX_TTUR_REACH and med_reach["ttur"] <= REACH_RATIO * med_reach["slow"]
-                  and med_tail["fast"] >= TAIL_RATIO * med_tail["ttur"])
+    passed = bool(
+        med_reach["ttur"] <= MAX_TTUR_REACH
+        and med_reach["ttur"] <= REACH_RATIO * med_reach["slow"]
+        and med_tail["fast"] >= TAIL_RATIO * med_tail["ttur"]
+    )
     reach_text = ", ".join(f"{v} {r:g}" if np.isfinite(r) else f"{v} never" for v, r in med_reach.items())
     tail_text = ", ".join(f"{v} {r:.3g}" for v, r in med_tail.items())
-    measured = (f"median reach step ({len(runs) // max(len(med_reach), 1)} seeds; never = +inf): {reach_text}; "
-                f"median tail RMS norm: {tail_text}; fast/ttur = {med_tail['fast'] / med_tail['ttur']:.3g}")
-    criterion = (f"median reach(ttur) ≤ {MAX_TTUR_REACH} and ≤ {REACH_RATIO} × median reach(slow); "
-                 f"median tail RMS(fast) ≥ {TAIL_RATIO:g} × median tail RMS(ttur)")
+    measured = (
+        f"median reach step ({len(runs) // max(len(med_reach), 1)} seeds; never = +inf): {reach_text}; "
+        f"median tail RMS norm: {tail_text}; fast/ttur = {med_tail['fast'] / med_tail['ttur']:.3g}"
+    )
+    criterion = (
+        f"median reach(ttur) ≤ {MAX_TTUR_REACH} and ≤ {REACH_RATIO} × median reach(slow); "
+        f"median tail RMS(fast) ≥ {TAIL_RATIO:g} × median tail RMS(ttur)"
+    )
     return Judgement(measured, criterion, passed)

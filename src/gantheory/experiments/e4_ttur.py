@@ -55,7 +55,6 @@ class Evaluator:
     ):
         self.kind, self.reference, self.n_samples = kind, reference, n_samples
         self.total_steps, self.features, self.modes = total_steps, features, modes
-        self.rng = np.random.default_rng(seed)
         self.reference_features = reference if features is None else features(reference)
 
     def __call__(self, step: int, gan) -> list[dict]:
@@ -121,17 +120,40 @@ def train_run(
     return frame, samples, config
 
 
+# A diverged seed failed: its last finite evaluations must not speak for it.
+FAILED_VALUE = {"fd": np.inf, "w1": np.inf, "modes_covered": 0.0, "high_quality_rate": 0.0}
+
+
+def _diverged_keys(metrics: pd.DataFrame) -> set:
+    hit = metrics["metric"] == "diverged"
+    if "diverged_step" in metrics:
+        hit |= metrics["diverged_step"] >= 0
+    return set(map(tuple, metrics.loc[hit, ["dataset", "variant", "seed"]].drop_duplicates().to_numpy()))
+
+
+def _with_divergence(values: pd.Series, metrics: pd.DataFrame, metric: str) -> pd.Series:
+    values = values.astype(float).copy()
+    for key in _diverged_keys(metrics):
+        values.loc[key] = FAILED_VALUE[metric]
+    return values.sort_index()
+
+
 def final_values(metrics: pd.DataFrame, metric: str) -> pd.Series:
-    """Per (dataset, variant, seed): median of the last evaluations of a metric."""
+    """Per (dataset, variant, seed): median of the last evaluations (a failure value if it diverged)."""
     m = metrics[metrics["metric"] == metric].sort_values("step")
-    return m.groupby(["dataset", "variant", "seed"])["value"].apply(
+    values = m.groupby(["dataset", "variant", "seed"])["value"].apply(
         lambda v: float(np.median(v.iloc[-LAST_EVALUATIONS:]))
     )
+    return _with_divergence(values, metrics, metric)
 
 
 def last_values(metrics: pd.DataFrame, metric: str) -> pd.Series:
     m = metrics[metrics["metric"] == metric].sort_values("step")
-    return m.groupby(["dataset", "variant", "seed"])["value"].last()
+    return _with_divergence(m.groupby(["dataset", "variant", "seed"])["value"].last(), metrics, metric)
+
+
+def diverged_seeds(metrics: pd.DataFrame, dataset: str, variant: str) -> int:
+    return sum(1 for d, v, _ in _diverged_keys(metrics) if (d, v) == (dataset, variant))
 
 
 # --- claims -----------------------------------------------------------------------------------
@@ -143,7 +165,8 @@ def judge_e4_4(results: dict) -> Judgement:
     modes = last_values(m, "modes_covered").loc[("8gaussians", "orig")]
     hq = last_values(m, "high_quality_rate").loc[("8gaussians", "orig")]
     good = (modes >= 7) & (hq >= 0.7)
-    text = (
+    text = f"{diverged_seeds(m, '8gaussians', 'orig')} diverged; " if diverged_seeds(m, "8gaussians", "orig") else ""
+    text += (
         f"orig λ=0.1: {int(good.sum())}/{len(good)} seeds good (modes {', '.join(f'{v:.0f}' for v in modes)}; "
         f"HQ {', '.join(f'{v:.0%}' for v in hq)})"
     )
@@ -166,14 +189,18 @@ def judge_e4_5(results: dict) -> Judgement:
     fd = final_values(results["train"], "fd")
     floors = results["floors"]
     parts, ok = [], []
-    for name in [d for d in IMAGES if (d, "ttur") in fd.index.droplevel(-1)]:
+    for name in IMAGES:
+        if (name, "ttur") not in fd.index.droplevel(-1) or (name, "orig") not in fd.index.droplevel(-1):
+            parts.append(f"{name}: not run")
+            continue
         ttur, orig = fd.loc[(name, "ttur")], fd.loc[(name, "orig")]
+        lost = diverged_seeds(results["train"], name, "ttur") + diverged_seeds(results["train"], name, "orig")
         wins = (ttur < orig).mean()
         ok.append(wins >= 0.75)
         steps = results["train"].query("dataset == @name and metric == 'fd'").groupby("variant")["step"].max()
         parts.append(
             f"{name}: TTUR lower in {int((ttur < orig).sum())}/{len(ttur)} seeds (median FD {ttur.median():.3g} "
-            f"vs {orig.median():.3g}; floor {floors.get(name, float('nan')):.3g}; "
+            f"vs {orig.median():.3g}; floor {floors.get(name, float('nan')):.3g}; {lost} diverged seeds; "
             f"{steps['ttur'] / steps['orig']:.1f}× the generator steps at equal gradient evaluations)"
         )
     return Judgement(
@@ -193,6 +220,20 @@ def judge_e4_6(results: dict) -> Judgement:
     )
 
 
+def timing_table(train: pd.DataFrame) -> pd.DataFrame:
+    """Measured wall-clock per (dataset, variant): varies run to run, so kept out of figures/."""
+    by = train.groupby(["dataset", "variant"])
+    table = pd.DataFrame(
+        {
+            "generator steps": by["step"].max(),
+            "gradient evaluations": by["gradient_evaluations"].max(),
+            "wall-clock incl. evaluation (s)": by["wall_clock_s"].max().round(1),
+        }
+    ).reset_index()
+    table["generator steps per second"] = (table["generator steps"] / table["wall-clock incl. evaluation (s)"]).round(1)
+    return table
+
+
 def final_table(results: dict, reference: dict) -> pd.DataFrame:
     """Final FD / W1 / modes per dataset × variant (median over seeds) beside the papers' numbers."""
     m = results["train"]
@@ -201,9 +242,7 @@ def final_table(results: dict, reference: dict) -> pd.DataFrame:
         values = last_values(m, metric)
         if len(values):
             table[name] = values.groupby(["dataset", "variant"]).median()
-    steps = m.groupby(["dataset", "variant"])["step"].max()
-    table["generator steps"] = steps
-    table["wall-clock (s)"] = m.groupby(["dataset", "variant"])["wall_clock_s"].max().round(1)
+    table["generator steps"] = m.groupby(["dataset", "variant"])["step"].max()
     table = table.reset_index()
     table["floor (real halves)"] = table["dataset"].map(results["floors"]).astype(float)
     paper = {("CIFAR-10", r["variant"]): r["fid"] for r in reference.get("fid", []) if r["dataset"] == "CIFAR-10"}

@@ -40,11 +40,17 @@ def _check_sample_size(arr: np.ndarray, name: str) -> None:
     """Refuse n < d (singular covariance) and warn when n < 10 d."""
     n, d = arr.shape
     if n < max(d, 2):
-        raise ValueError(f"Fréchet distance needs at least {max(d, 2)} samples per side for a {d}-dimensional "
-                         f"covariance, got {n} in {name}")
+        raise ValueError(
+            f"Fréchet distance needs at least {max(d, 2)} samples per side for a {d}-dimensional "
+            f"covariance, got {n} in {name}"
+        )
     if n < 10 * d:
-        warnings.warn(f"{name} has {n} samples for {d} dimensions (< 10×{d} = {10 * d}); the Fréchet distance "
-                      "is biased upward at this sample size", FewSamplesWarning, stacklevel=3)
+        warnings.warn(
+            f"{name} has {n} samples for {d} dimensions (< 10×{d} = {10 * d}); the Fréchet distance "
+            "is biased upward at this sample size",
+            FewSamplesWarning,
+            stacklevel=3,
+        )
 
 
 def _check_rng(rng) -> np.random.Generator:

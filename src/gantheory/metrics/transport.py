@@ -20,8 +20,10 @@ def _ot():
 def _cloud(x, name: str) -> np.ndarray:
     arr = np.asarray(x)
     if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (n_points, dim) (reshape(-1, 1) for 1-D clouds), "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (n_points, dim) (reshape(-1, 1) for 1-D clouds), "
+            f"got shape {arr.shape}"
+        )
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         n_nan, n_inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())

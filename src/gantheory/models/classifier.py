@@ -22,16 +22,20 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, settings: dict, see
     order = np.random.default_rng(derive_seed(seed, "e4", "classifier-split")).permutation(len(x))
     n_test = max(1, int(round(settings["test_fraction"] * len(x))))
     test, train = order[:n_test], order[n_test:]
-    model = keras.Sequential([
-        keras.Input((x.shape[1],)),
-        keras.layers.Dense(settings["hidden"], activation="relu"),
-        keras.layers.Dense(settings["features"], activation="relu"),
-        keras.layers.Dense(int(y.max()) + 1),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    model.fit(x[train], y[train], epochs=settings["epochs"], batch_size=settings["batch_size"], verbose=0,
-              shuffle=True)
+    model = keras.Sequential(
+        [
+            keras.Input((x.shape[1],)),
+            keras.layers.Dense(settings["hidden"], activation="relu"),
+            keras.layers.Dense(settings["features"], activation="relu"),
+            keras.layers.Dense(int(y.max()) + 1),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(x[train], y[train], epochs=settings["epochs"], batch_size=settings["batch_size"], verbose=0, shuffle=True)
     accuracy = float(model.evaluate(x[test], y[test], verbose=0)[1])
     weights = {f"w{i}": w for i, w in enumerate(model.get_weights())}
     return {"weights": weights, "test_accuracy": accuracy, "n_train": len(train), "n_test": len(test)}

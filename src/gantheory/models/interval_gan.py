@@ -188,7 +188,12 @@ def _expsum_roots(signs, logmag, rates, lo, hi, warm=None):
     roots = np.full(a.shape, np.nan)
     rows, cols = np.nonzero(has_root)
     roots[rows, cols] = _bracketed_root(
-        a[rows, cols], b[rows, cols], fa[rows, cols] < 0, signs[rows], logmag[rows], rates[rows],
+        a[rows, cols],
+        b[rows, cols],
+        fa[rows, cols] < 0,
+        signs[rows],
+        logmag[rows],
+        rates[rows],
         start[rows, cols],
     )
     if warm is not None:

@@ -26,7 +26,8 @@ class StackedDense(keras.layers.Layer):
         # Glorot-uniform per seed: Keras' own initialisers would read the seed axis as a receptive field.
         limit = math.sqrt(6.0 / (fan_in + self.units))
         self.kernel = self.add_weight(
-            name="kernel", shape=(self.seeds, fan_in, self.units),
+            name="kernel",
+            shape=(self.seeds, fan_in, self.units),
             initializer=keras.initializers.RandomUniform(-limit, limit, seed=self.seed),
         )
         self.bias = self.add_weight(name="bias", shape=(self.seeds, 1, self.units), initializer="zeros")
@@ -35,12 +36,24 @@ class StackedDense(keras.layers.Layer):
         return self.activation(ops.einsum("kbi,kio->kbo", inputs, self.kernel) + self.bias)
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "seeds": self.seeds, "seed": self.seed,
-                "activation": keras.activations.serialize(self.activation)}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "seeds": self.seeds,
+            "seed": self.seed,
+            "activation": keras.activations.serialize(self.activation),
+        }
 
 
-def stacked_mlp(widths: list[int], output_dim: int, seeds: int, seed: int, activation="relu",
-                output_activation=None, name: str = "mlp") -> keras.Sequential:
+def stacked_mlp(
+    widths: list[int],
+    output_dim: int,
+    seeds: int,
+    seed: int,
+    activation="relu",
+    output_activation=None,
+    name: str = "mlp",
+) -> keras.Sequential:
     """ReLU MLP with the given hidden widths, for K = `seeds` stacked models; input (K, B, d)."""
     layers = [StackedDense(w, seeds, activation, seed=seed + i, name=f"{name}_dense{i}") for i, w in enumerate(widths)]
     layers.append(StackedDense(output_dim, seeds, output_activation, seed=seed + len(widths), name=f"{name}_out"))

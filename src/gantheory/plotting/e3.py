@@ -24,8 +24,9 @@ def success_heatmap(optimal: pd.DataFrame, first_order: pd.DataFrame):
         runs = runs.assign(dynamic_label=_dynamic_label(runs))
         grid = runs.pivot_table(index="dynamic_label", columns="gen_lr", values="converged", aggfunc="mean") * 100
         grid = grid.reindex([r for r in ROW_ORDER if r in grid.index] + [r for r in grid.index if r not in ROW_ORDER])
-        sns.heatmap(grid, annot=True, fmt=".0f", vmin=0, vmax=100, cmap="viridis", ax=ax,
-                    cbar_kws={"label": "converged (%)"})
+        sns.heatmap(
+            grid, annot=True, fmt=".0f", vmin=0, vmax=100, cmap="viridis", ax=ax, cbar_kws={"label": "converged (%)"}
+        )
         ax.set_xlabel("step size η")
         ax.set_ylabel("")
         ax.set_title(f"first-order discriminator initialised {init}")
@@ -77,8 +78,15 @@ def trajectories(examples: dict, variants: list[str]):
             hits = np.flatnonzero(converged == want)
             ax.set_title(f"{variant}: {word}", fontsize="small")
             if hits.size == 0:
-                ax.text(0.5, 0.5, f"no {word} among the first {len(converged)} runs", ha="center",
-                        va="center", transform=ax.transAxes, fontsize="small")
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"no {word} among the first {len(converged)} runs",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                    fontsize="small",
+                )
                 continue
             i = hits[0]
             for j, colour in enumerate(("C0", "C1")):

@@ -20,17 +20,23 @@ def saddle(runs: pd.DataFrame, paths: dict):
     left.legend(fontsize="small")
     left.set_title("f(x,y) = (1+x²)(100−y²), gradient noise σ = 1")
     reach = runs.assign(reach=runs["reach_step"].where(runs["reach_step"] >= 0, np.nan))
-    sns.stripplot(reach, x="variant", y="reach", ax=right, size=3)
+    sns.stripplot(reach, x="variant", y="reach", ax=right, size=3, jitter=False)  # jitter is unseeded
     right.set_ylabel("first step held < 0.15 for 100 steps")
     right.set_title("per seed (missing: never)")
     return fig
 
 
-def fd_curves(train: pd.DataFrame):
-    """FD (median over seeds, band min–max) vs generator steps (top) and wall-clock (bottom)."""
+def _fd_panels(train: pd.DataFrame, axes_x: list[tuple[str, str]], title: str):
+    """FD (median over seeds, band min–max) per dataset (columns) against each x axis (rows)."""
     fd = train[train["metric"] == "fd"]
     datasets = list(dict.fromkeys(fd["dataset"]))
-    fig, axes = plt.subplots(2, len(datasets), figsize=(3.4 * len(datasets), 5.6), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        len(axes_x),
+        len(datasets),
+        figsize=(3.4 * len(datasets), 2.8 * len(axes_x)),
+        squeeze=False,
+        layout="constrained",
+    )
     for col, dataset in enumerate(datasets):
         d = fd[fd["dataset"] == dataset]
         for variant, colour in zip(dict.fromkeys(d["variant"]), sns.color_palette(), strict=False):
@@ -41,22 +47,40 @@ def fd_curves(train: pd.DataFrame):
                     median=("value", "median"),
                     low=("value", "min"),
                     high=("value", "max"),
-                    wall=("wall_clock_s", "median"),
+                    **{column: (column, "median") for column, _ in axes_x if column != "step"},
                 )
             )
-            for row, x in ((0, v.index), (1, v["wall"])):
+            for row, (column, label) in enumerate(axes_x):
+                x = v.index if column == "step" else v[column]
                 ax = axes[row, col]
                 ax.plot(x, v["median"], color=colour, label=variant)
                 ax.fill_between(x, v["low"], v["high"], color=colour, alpha=0.2, linewidth=0)
-        for row, label in ((0, "generator step"), (1, "wall-clock (s)")):
-            axes[row, col].set_yscale("log")
-            axes[row, col].set_xlabel(label)
+                ax.set_yscale("log")
+                ax.set_xlabel(label)
         axes[0, col].set_title(dataset)
-    axes[0, 0].set_ylabel("FD")
-    axes[1, 0].set_ylabel("FD")
+    for row in axes:
+        row[0].set_ylabel("FD")
     axes[0, 0].legend(fontsize="x-small")
-    fig.suptitle("E4: Fréchet distance during training (median over seeds, band min–max; equal gradient budgets)")
+    fig.suptitle(title)
     return fig
+
+
+def fd_curves(train: pd.DataFrame):
+    """FD vs generator steps (top) and vs gradient evaluations, the equal compute budget (bottom)."""
+    return _fd_panels(
+        train,
+        [("step", "generator step"), ("gradient_evaluations", "gradient evaluations")],
+        "E4: Fréchet distance during training (median over seeds, band min–max)",
+    )
+
+
+def fd_vs_wallclock(train: pd.DataFrame):
+    """FD vs measured wall-clock: a measurement, so it lives beside the timings, not in figures/."""
+    return _fd_panels(
+        train,
+        [("wall_clock_s", "wall-clock (s)")],
+        "E4: Fréchet distance vs wall-clock on this machine (not byte-reproducible)",
+    )
 
 
 def fd_disturbances(checks: pd.DataFrame):
@@ -77,6 +101,11 @@ def fd_disturbances(checks: pd.DataFrame):
     return fig
 
 
+def _first_finite(per_seed: np.ndarray):
+    """The first seed's samples that are finite (a diverged seed is never drawn), or None."""
+    return next((x for x in per_seed if np.isfinite(x).all()), None)
+
+
 def toy_scatter(samples: dict, settings: dict):
     """Generated points (seed 0) for every toy dataset (rows) and variant (columns)."""
     toys = [d for d, s in settings["datasets"].items() if s["kind"] == "toy"]
@@ -92,7 +121,10 @@ def toy_scatter(samples: dict, settings: dict):
             if (dataset, variant) not in samples:
                 ax.axis("off")
                 continue
-            x = samples[(dataset, variant)][0]
+            x = _first_finite(samples[(dataset, variant)])
+            if x is None:
+                ax.text(0.5, 0.5, "every seed diverged", ha="center", va="center", transform=ax.transAxes)
+                continue
             ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.5)
             ax.set_xlim(-2.5, 2.5)
             ax.set_ylim(-2.5, 2.5)
@@ -117,7 +149,11 @@ def sample_grids(samples: dict, settings: dict):
             ax.axis("off")
             if (dataset, variant) not in samples:
                 continue
-            x = samples[(dataset, variant)][0][:64]
+            x = _first_finite(samples[(dataset, variant)])
+            if x is None:
+                ax.text(0.5, 0.5, "every seed diverged", ha="center", va="center", transform=ax.transAxes)
+                continue
+            x = x[:64]
             side = int(round(np.sqrt(x.shape[1])))
             tiles = x.reshape(-1, side, side)
             grid = np.ones((8 * (side + 1), 8 * (side + 1))) * -1

@@ -19,14 +19,16 @@ PALETTE = "colorblind"
 
 def apply_style() -> None:
     sns.set_theme(context="paper", style="whitegrid", palette=PALETTE)
-    plt.rcParams.update({
-        "svg.hashsalt": "gantheory",
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "pdf.fonttype": 42,
-        "font.family": "DejaVu Sans",
-        "axes.titlesize": "medium",
-    })
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "gantheory",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "pdf.fonttype": 42,
+            "font.family": "DejaVu Sans",
+            "axes.titlesize": "medium",
+        }
+    )
 
 
 def save_figure(fig, pdf_path) -> None:

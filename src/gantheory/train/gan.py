@@ -9,7 +9,8 @@ Update rules, per generator step:
 - ``alternating``: n_critic critic steps, then a generator step against the updated critic (Alg. 1).
 - ``ttur``: alternating with one critic step and separate step sizes lr_d ≠ lr_g (Heusel et al.).
 - ``simultaneous``: SGDA — both gradients at the same parameters, then both updates.
-- ``optimistic``: simultaneous with optimistic gradients 2gₜ − gₜ₋₁ (Daskalakis et al. 2018).
+- ``optimistic``: simultaneous with optimistic gradients 2gₜ − gₜ₋₁ (g₋₁ = 0) handed to Adam — optimism
+  on the raw gradients, not the Optimistic Adam of Daskalakis et al. (2018), which extrapolates Adam's step.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ class GANConfig:
         if self.rule not in UPDATE_RULES:
             raise ValueError(f"update rule must be one of {UPDATE_RULES}, got {self.rule!r}")
         if self.rule in ("simultaneous", "optimistic", "ttur") and self.n_critic != 1:
-            raise ValueError(f"update rule {self.rule!r} takes one critic step per generator step, "
-                             f"got n_critic={self.n_critic}")
+            raise ValueError(
+                f"update rule {self.rule!r} takes one critic step per generator step, got n_critic={self.n_critic}"
+            )
 
     def gradient_evaluations_per_step(self) -> int:
         """Critic plus generator gradient evaluations per generator step (the compute budget unit)."""
@@ -78,8 +80,14 @@ class WGANGP:
         self.real = tf.constant(np.asarray(real_data, np.float32).reshape(len(real_data), -1))
         self.data_dim = int(self.real.shape[1])
         k = config.seeds
-        self.generator = stacked_mlp(list(config.gen_widths), self.data_dim, k, derive_seed(seed, "generator"),
-                                     output_activation=config.output_activation, name="generator")
+        self.generator = stacked_mlp(
+            list(config.gen_widths),
+            self.data_dim,
+            k,
+            derive_seed(seed, "generator"),
+            output_activation=config.output_activation,
+            name="generator",
+        )
         self.critic = stacked_mlp(list(config.critic_widths), 1, k, derive_seed(seed, "critic"), name="critic")
         self.generator(tf.zeros((k, 1, config.latent_dim)))
         self.critic(tf.zeros((k, 1, self.data_dim)))
@@ -95,8 +103,10 @@ class WGANGP:
         self.last_d_loss = tf.Variable(tf.zeros((k,)), trainable=False, name="last_critic_loss")
         self.last_g_loss = tf.Variable(tf.zeros((k,)), trainable=False, name="last_generator_loss")
         if config.rule == "optimistic":
-            self.previous = [tf.Variable(tf.zeros_like(v), trainable=False)
-                             for v in self.critic.trainable_variables + self.generator.trainable_variables]
+            self.previous = [
+                tf.Variable(tf.zeros_like(v), trainable=False)
+                for v in self.critic.trainable_variables + self.generator.trainable_variables
+            ]
         self._chunk = tf.function(self._train_chunk, jit_compile=config.jit_compile)
 
     # --- randomness -------------------------------------------------------------------------
@@ -106,13 +116,15 @@ class WGANGP:
 
     def _real_batch(self):
         k, b = self.config.seeds, self.config.batch_size
-        idx = tf.random.stateless_uniform((k, b), self._next_seed(), maxval=tf.shape(self.real, out_type=tf.int64)[0],
-                                          dtype=tf.int64)
+        idx = tf.random.stateless_uniform(
+            (k, b), self._next_seed(), maxval=tf.shape(self.real, out_type=tf.int64)[0], dtype=tf.int64
+        )
         return tf.gather(self.real, idx)
 
     def _noise(self):
-        return tf.random.stateless_normal((self.config.seeds, self.config.batch_size, self.config.latent_dim),
-                                          self._next_seed())
+        return tf.random.stateless_normal(
+            (self.config.seeds, self.config.batch_size, self.config.latent_dim), self._next_seed()
+        )
 
     # --- losses (per seed, shape (K,)) ------------------------------------------------------
     def critic_losses(self, real, z, eps):
@@ -182,8 +194,9 @@ class WGANGP:
 
     def sample(self, n: int, index: int = 0) -> np.ndarray:
         """n generated samples per seed, (K, n, d), from an evaluation stream that training never uses."""
-        z = tf.random.stateless_normal((self.config.seeds, n, self.config.latent_dim),
-                                       tf.stack([self.eval_key, tf.constant(index, tf.int64)]))
+        z = tf.random.stateless_normal(
+            (self.config.seeds, n, self.config.latent_dim), tf.stack([self.eval_key, tf.constant(index, tf.int64)])
+        )
         return self.generator(z).numpy()
 
     def train(self, steps: int, eval_every: int, evaluate=None, label: str = "") -> TrainingLog:
