@@ -28,3 +28,4 @@ rule all:
     default_target: True
     input:
         "figures/MANIFEST.sha256",
+        run_records(config),

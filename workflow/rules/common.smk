@@ -7,6 +7,7 @@ from gantheory.paths import (
     e4_image_datasets,
     e4_runs,
     figure_files,
+    run_records,
     section_json,
 )
 
