@@ -45,8 +45,22 @@ def write_csv(path, frame) -> None:
         frame.to_csv(tmp, index=False, float_format="%.10g", lineterminator="\n")
 
 
-def write_npz(path, **arrays) -> None:
+def write_npz_to(path, arrays: dict) -> None:
+    """Like np.savez (stored, zip64) with a fixed timestamp and sorted members: np.savez stamps each
+    member with the current time, so identical arrays would give different bytes."""
+    import zipfile
+
     import numpy as np
 
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        for key in sorted(arrays):
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.create_system, info.external_attr = 3, 0o644 << 16
+            with zf.open(info, "w", force_zip64=True) as fid:
+                np.lib.format.write_array(fid, np.asanyarray(arrays[key]), allow_pickle=False)
+
+
+def write_npz(path, **arrays) -> None:
+    """Atomic, byte-reproducible .npz."""
     with atomic_path(path, suffix=".npz") as tmp:
-        np.savez_compressed(tmp, **arrays)
+        write_npz_to(tmp, arrays)

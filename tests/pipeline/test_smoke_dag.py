@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import copy_workflow, snakemake
 
@@ -58,6 +60,16 @@ def test_rerun_is_a_no_op(smoke_runs):
     result = snakemake(smoke_runs[1], *SMOKE, "--dry-run")
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_a_clone_with_committed_figures_but_no_results_rebuilds_everything(smoke_runs, tmp_path):
+    clone = copy_workflow(tmp_path / "clone")
+    shutil.copytree(smoke_runs[0] / "figures", clone / "figures")  # what a fresh clone of the repo holds
+    result = snakemake(clone, *SMOKE, "--dry-run")
+    assert result.returncode == 0
+    planned = result.stdout + result.stderr
+    for rule in ("e3_simulate", "e4_train", "e4_outputs", "manifest"):
+        assert rule in planned, planned[-2000:]
 
 
 def test_report_lists_every_figure(smoke_runs):

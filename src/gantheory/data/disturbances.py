@@ -53,17 +53,22 @@ def salt_and_pepper(x: np.ndarray, level: int, rng: np.random.Generator) -> np.n
 
 
 def mix_other_class(x: np.ndarray, level: int, rng: np.random.Generator, labels: np.ndarray) -> np.ndarray:
-    """Replace a fraction 0.1 · level of the images by images of the batch with a different label."""
+    """Replace a fraction 0.1 · level of the images (those of other classes) by images of one class.
+
+    Heusel et al. mix in images from another distribution. Swapping images for images of other classes
+    of the same dataset would leave the class mixture, hence the distribution, unchanged; here the
+    mixture shifts towards one class (the smallest label) as the level grows.
+    """
     out = np.array(x, dtype=float)
     if level == 0:
         return out
     labels = np.asarray(labels)
-    n = len(x)
-    chosen = rng.choice(n, size=int(round(0.1 * level * n)), replace=False)
-    for i in chosen:
-        others = np.flatnonzero(labels != labels[i])
-        if len(others):
-            out[i] = x[rng.choice(others)]
+    target = labels.min()
+    pool = np.flatnonzero(labels == target)
+    candidates = np.flatnonzero(labels != target)
+    count = min(int(round(0.1 * level * len(x))), len(candidates))
+    chosen = rng.choice(candidates, size=count, replace=False)
+    out[chosen] = x[rng.choice(pool, size=count, replace=True)]
     return out
 
 

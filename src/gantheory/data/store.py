@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ import numpy as np
 from gantheory import io
 from gantheory.data.images import IMAGES
 from gantheory.data.toys import TOYS
+from gantheory.manifest import sha256
 from gantheory.seeding import derive_seed
 
 _RESERVED = ("sha256", "shapes", "dtypes")
@@ -35,32 +34,14 @@ def sidecar_path(path) -> Path:
     return Path(f"{path}.sha256.json")
 
 
-def _write_npz(path: Path, arrays: dict) -> None:
-    """Like np.savez (stored, zip64) but with a fixed timestamp and sorted members, so bytes depend on data only."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
-        for key in sorted(arrays):
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.create_system, info.external_attr = 3, 0o644 << 16
-            with zf.open(info, "w", force_zip64=True) as fid:
-                np.lib.format.write_array(fid, np.asanyarray(arrays[key]), allow_pickle=False)
-
-
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def save_dataset(path, arrays: dict, meta: dict) -> None:
     """Write the npz atomically, then its sidecar {"sha256", "shapes", "dtypes", **meta}."""
     if clash := set(_RESERVED) & set(meta):
         raise ValueError(f"meta keys {sorted(clash)} are reserved for the sidecar")
     arrays = {k: np.asarray(v) for k, v in arrays.items()}
     with io.atomic_path(path, suffix=".npz") as tmp:
-        _write_npz(tmp, arrays)
-        sha = _sha256(tmp)
+        io.write_npz_to(tmp, arrays)
+        sha = sha256(tmp)
     record = {
         "sha256": sha,
         "shapes": {k: list(v.shape) for k, v in arrays.items()},
@@ -80,7 +61,7 @@ def load_dataset(path) -> dict[str, np.ndarray]:
         expected = json.loads(side.read_text(encoding="utf-8"))["sha256"]
     except (ValueError, KeyError, TypeError) as err:
         raise DatasetChecksumError(f"{path}: checksum sidecar {side} is unreadable ({err}); {fix}") from err
-    found = _sha256(path)
+    found = sha256(path)
     if expected != found:
         raise DatasetChecksumError(f"{path} is corrupted: expected SHA-256 {expected}, found {found}; {fix}")
     with np.load(path, allow_pickle=False) as npz:
