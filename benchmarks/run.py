@@ -96,7 +96,7 @@ def main() -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Rerun: `.venv/bin/python benchmarks/run.py --dag {' '.join(args.dag)}`",
+        f"Rerun: `.venv/bin/python benchmarks/run.py {' '.join(sys.argv[1:])}`",
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"numpy {package_versions().get('numpy')}.",
