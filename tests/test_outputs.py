@@ -40,3 +40,20 @@ def test_manifest_detects_changed_missing_and_extra_files(tmp_path):
     (tmp_path / "b.txt").unlink()
     (tmp_path / "c.txt").write_text("new")
     assert manifest.verify(tmp_path / "MANIFEST.sha256") == ["missing: b.txt", "unexpected: c.txt", "differs: a.txt"]
+
+
+def test_npz_files_are_byte_identical_whenever_written(tmp_path, monkeypatch):
+    import time
+
+    import numpy as np
+
+    from gantheory import io
+
+    arrays = {"b": np.arange(6.0).reshape(2, 3), "a": np.array([1, 2], dtype=np.int64)}
+    io.write_npz(tmp_path / "one.npz", **arrays)
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # zip entries would carry another date
+    monkeypatch.setattr(time, "localtime", lambda *_: time.gmtime(2_000_000_000))
+    io.write_npz(tmp_path / "two.npz", **arrays)
+    assert (tmp_path / "one.npz").read_bytes() == (tmp_path / "two.npz").read_bytes()
+    with np.load(tmp_path / "one.npz") as data:
+        np.testing.assert_array_equal(data["b"], arrays["b"])
