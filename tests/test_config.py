@@ -53,3 +53,14 @@ def test_missing_and_malformed_files(tmp_path):
     (tmp_path / "bad.yaml").write_text("e3: [unclosed")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_yaml(tmp_path / "bad.yaml")
+
+
+@pytest.mark.parametrize("command", ["e3-claims", "e4-saddle"])
+def test_commands_refuse_malformed_settings_with_a_clear_message(command, capsys, tmp_path):
+    from gantheory.cli import main
+
+    args = {"e3-claims": ["--optimal", "a", "--first-order", "b", "--ttur", "c", "--profile", "smoke", "--out", "o"],
+            "e4-saddle": ["--seed", "1", "--out", str(tmp_path / "o.csv"), "--paths", str(tmp_path / "p.npz")]}
+    assert main([command, "--settings", "{not json", *args[command]]) == 2
+    assert "--settings is not valid JSON" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

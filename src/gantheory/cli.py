@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-
-def _settings(text: str) -> dict:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ValueError(f"--settings is not valid JSON: {err}") from None
-    if not isinstance(value, dict):
-        raise ValueError("--settings must be a JSON object")
-    return value
+from gantheory.config import parse_settings
 
 
 def cmd_check_config(args) -> None:
@@ -33,7 +24,7 @@ def cmd_e3_simulate(args) -> None:
     from gantheory.experiments import e3_dynamics as e3
     from gantheory.seeding import derive_seed
 
-    settings = _settings(args.settings)
+    settings = parse_settings(args.settings)
     runs, curves, examples = e3.run_family(args.family, settings, args.seed)
     io.write_csv(args.runs, runs)
     io.write_csv(args.curves, curves)
@@ -55,7 +46,7 @@ def cmd_e3_simulate(args) -> None:
 def _e3_results(args) -> dict:
     import pandas as pd
 
-    results = {"settings": _settings(args.settings)}
+    results = {"settings": parse_settings(args.settings)}
     for family, path in (("optimal", args.optimal), ("first_order", args.first_order), ("ttur", args.ttur)):
         results[family] = pd.read_csv(path)
     return results

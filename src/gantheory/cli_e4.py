@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-
-def _json(text: str) -> dict:
-    return json.loads(text)
+from gantheory.config import parse_settings  # noqa: E402
 
 
 def cmd_dataset(args) -> None:
@@ -26,7 +23,9 @@ def cmd_classifier(args) -> None:
     from gantheory.models.classifier import train_classifier
 
     data = load_dataset(args.data)
-    result = train_classifier(data["x"], data["y"], {**_json(args.settings), "threads": args.threads or 1}, args.seed)
+    result = train_classifier(
+        data["x"], data["y"], {**parse_settings(args.settings), "threads": args.threads or 1}, args.seed
+    )
     io.write_npz(args.out, **result["weights"])
     io.write_json(args.info, {k: v for k, v in result.items() if k != "weights"})
 
@@ -35,7 +34,7 @@ def cmd_saddle(args) -> None:
     from gantheory import io
     from gantheory.experiments.e4_saddle import simulate_saddle
 
-    runs, paths = simulate_saddle(_json(args.settings), args.seed)
+    runs, paths = simulate_saddle(parse_settings(args.settings), args.seed)
     io.write_csv(args.out, runs)
     io.write_npz(args.paths, **paths)
 
@@ -49,7 +48,7 @@ def cmd_fd_checks(args) -> None:
     from gantheory.data.store import load_dataset
     from gantheory.experiments import e4_fd_checks as checks
 
-    settings = _json(args.settings)
+    settings = parse_settings(args.settings)
     frames = [checks.gaussian_pairs(settings, args.seed)]
     for name, data_path, weights_path in zip(args.names, args.data, args.classifier, strict=True):
         data = load_dataset(data_path)
@@ -70,7 +69,7 @@ def cmd_train(args) -> None:
     from gantheory.models.classifier import classifier_features
     from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
-    settings = _json(args.settings)
+    settings = parse_settings(args.settings)
     dataset = settings["datasets"][args.dataset]
     variant = settings["variants"][args.variant]
     enable_tensorflow_determinism(derive_seed(args.seed, "e4", args.dataset, args.variant), args.threads or 1)
@@ -171,7 +170,7 @@ def cmd_outputs(args) -> None:
     from gantheory.plotting import apply_style, save_figure, write_table
     from gantheory.plotting import e4 as plots
 
-    settings = _json(args.settings)
+    settings = parse_settings(args.settings)
     train = pd.concat([pd.read_csv(p) for p in args.metrics], ignore_index=True)
     checks = pd.read_csv(args.fd_checks)
     floors = checks[checks["check"] == "floor"].set_index("item")["value"].to_dict()

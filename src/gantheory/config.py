@@ -25,6 +25,19 @@ def load_yaml(path) -> dict:
     return data
 
 
+def parse_settings(text: str) -> dict:
+    """A config section handed to a command as JSON (a rule's `params:`), checked to be an object."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ConfigError(f"--settings is not valid JSON: {err}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"--settings must be a JSON object, got {type(value).__name__}")
+    return value
+
+
 def merge(base: dict, override: dict) -> dict:
     """Recursively update `base` with `override` (how Snakemake layers --configfile over config.yaml)."""
     for key, value in override.items():
