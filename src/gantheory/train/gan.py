@@ -30,6 +30,23 @@ UPDATE_RULES = ("alternating", "ttur", "simultaneous", "optimistic")
 GP_EPSILON = 1e-12  # inside the norm's square root: sqrt(0) has an infinite gradient
 
 
+def gradient_penalty(critic, real, fake, eps):
+    """Per seed (K,): E[(‖∇D(x̂)‖ − 1)²] at x̂ = εx + (1−ε)x̃; inputs (K, B, d), eps (K, B, 1) ~ U[0, 1]."""
+    mixed = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(mixed)
+        d_mixed = critic(mixed)
+    grad = tape.gradient(d_mixed, mixed)
+    norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=-1) + GP_EPSILON)
+    return tf.reduce_mean(tf.square(norm - 1.0), axis=1)
+
+
+def wgan_gp_critic_losses(critic, real, fake, eps, gp_weight: float):
+    """Per seed (K,): E[D(fake)] − E[D(real)] + λ·gradient penalty (the critic minimises it)."""
+    wasserstein = tf.reduce_mean(critic(fake), axis=[1, 2]) - tf.reduce_mean(critic(real), axis=[1, 2])
+    return wasserstein + gp_weight * gradient_penalty(critic, real, fake, eps)
+
+
 @dataclass(frozen=True)
 class GANConfig:
     """Everything that defines a WGAN-GP run except the data and the seed."""
@@ -129,16 +146,7 @@ class WGANGP:
     # --- losses (per seed, shape (K,)) ------------------------------------------------------
     def critic_losses(self, real, z, eps):
         """E[D(fake)] − E[D(real)] + λ E[(‖∇D(x̂)‖ − 1)²], x̂ = εx + (1−ε)x̃ with ε ~ U[0, 1]."""
-        fake = self.generator(z)
-        mixed = eps * real + (1.0 - eps) * fake
-        with tf.GradientTape() as tape:
-            tape.watch(mixed)
-            d_mixed = self.critic(mixed)
-        grad = tape.gradient(d_mixed, mixed)
-        norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=-1) + GP_EPSILON)
-        penalty = tf.reduce_mean(tf.square(norm - 1.0), axis=1)
-        wasserstein = tf.reduce_mean(self.critic(fake), axis=[1, 2]) - tf.reduce_mean(self.critic(real), axis=[1, 2])
-        return wasserstein + self.config.gp_weight * penalty
+        return wgan_gp_critic_losses(self.critic, real, self.generator(z), eps, self.config.gp_weight)
 
     def generator_losses(self, z):
         return -tf.reduce_mean(self.critic(self.generator(z)), axis=[1, 2])
