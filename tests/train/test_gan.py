@@ -42,7 +42,7 @@ def test_penalty_gradient_is_finite_when_the_critic_is_flat():
     """sqrt(0) has an infinite derivative; the epsilon inside the norm keeps the penalty's gradient finite."""
     gan = linear_engine()
     gan.critic.set_weights([np.zeros_like(x) for x in gan.critic.get_weights()])
-    grads, _ = gan._critic_gradients()
+    grads, _ = gan.gda.discriminator_gradients()
     assert all(np.isfinite(g.numpy()).all() for g in grads)
 
 
@@ -58,11 +58,11 @@ def _generator_gradient_seen(rule: str, n_critic: int, critic_updated: bool):
     probe = linear_engine(rule=rule, n_critic=n_critic, beta_1=0.0)
     if critic_updated:
         for _ in range(n_critic):
-            grads, _ = probe._critic_gradients()
+            grads, _ = probe.gda.discriminator_gradients()
             probe.d_optimizer.apply_gradients(zip(grads, probe.critic.trainable_variables, strict=True))
     else:
         probe.counter.assign(3 * n_critic)  # the same random draws, but no critic update
-    grads, _ = probe._generator_gradients()
+    grads, _ = probe.gda.generator_gradients()
     return [g.numpy() for g in grads]
 
 
@@ -89,7 +89,7 @@ def test_a_compiled_chunk_equals_the_same_steps_run_eagerly(rule, n_critic):
     compiled, eager = (linear_engine(rule=rule, n_critic=n_critic) for _ in range(2))
     compiled.train_steps(3)
     for _ in range(3):
-        eager._generator_step()
+        eager.gda.step()
     for a, b in zip(
         compiled.generator.get_weights() + compiled.critic.get_weights(),
         eager.generator.get_weights() + eager.critic.get_weights(),

@@ -5,28 +5,23 @@ compiled `tf.function` (optionally XLA), so Python only wakes up to evaluate and
 stateless (`tf.random.stateless_*` keyed by a step counter): a run is a pure function of its seed,
 and the counter is all the RNG state a checkpoint needs.
 
-Update rules, per generator step:
-- ``alternating``: n_critic critic steps, then a generator step against the updated critic (Alg. 1).
-- ``ttur``: alternating with one critic step and separate step sizes lr_d ≠ lr_g (Heusel et al.).
-- ``simultaneous``: SGDA — both gradients at the same parameters, then both updates.
-- ``optimistic``: simultaneous with optimistic gradients 2gₜ − gₜ₋₁ (g₋₁ = 0) handed to Adam — optimism
-  on the raw gradients, not the Optimistic Adam of Daskalakis et al. (2018), which extrapolates Adam's step.
+The update rules (alternating, ttur, simultaneous, optimistic) live in train.gda, shared with every
+other adversarial experiment.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from gantheory.models.stacked import stacked_mlp
-from gantheory.progress import progress_bar
 from gantheory.seeding import derive_seed
+from gantheory.train.gda import UPDATE_RULES, GradientDescentAscent, TrainingLog, check_rule, run_training
 
-UPDATE_RULES = ("alternating", "ttur", "simultaneous", "optimistic")
+__all__ = ["GANConfig", "TrainingLog", "UPDATE_RULES", "WGANGP", "gradient_penalty", "wgan_gp_critic_losses"]
 GP_EPSILON = 1e-12  # inside the norm's square root: sqrt(0) has an infinite gradient
 
 
@@ -67,26 +62,11 @@ class GANConfig:
     jit_compile: bool = False  # XLA: 6-8x slower for these MLPs on CPU (benchmarks/); its RNG draws differ
 
     def __post_init__(self):
-        if self.rule not in UPDATE_RULES:
-            raise ValueError(f"update rule must be one of {UPDATE_RULES}, got {self.rule!r}")
-        if self.rule in ("simultaneous", "optimistic", "ttur") and self.n_critic != 1:
-            raise ValueError(
-                f"update rule {self.rule!r} takes one critic step per generator step, got n_critic={self.n_critic}"
-            )
+        check_rule(self.rule, self.n_critic)
 
     def gradient_evaluations_per_step(self) -> int:
         """Critic plus generator gradient evaluations per generator step (the compute budget unit)."""
         return self.n_critic + 1
-
-
-@dataclass
-class TrainingLog:
-    steps: list[int] = field(default_factory=list)
-    wall_clock_s: list[float] = field(default_factory=list)
-    critic_loss: list[np.ndarray] = field(default_factory=list)  # (K,) each
-    generator_loss: list[np.ndarray] = field(default_factory=list)
-    evaluations: list[dict] = field(default_factory=list)
-    diverged_step: np.ndarray | None = None
 
 
 class WGANGP:
@@ -110,21 +90,22 @@ class WGANGP:
         self.critic(tf.zeros((k, 1, self.data_dim)))
         self.d_optimizer = keras.optimizers.Adam(config.lr_d, beta_1=config.beta_1, beta_2=config.beta_2)
         self.g_optimizer = keras.optimizers.Adam(config.lr_g, beta_1=config.beta_1, beta_2=config.beta_2)
-        self.d_optimizer.build(self.critic.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
         self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
         self.eval_key = tf.constant(derive_seed(seed, "evaluation"), tf.int64)
         self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
-        self.step = tf.Variable(0, dtype=tf.int64, trainable=False, name="generator_step")
-        # Last losses live in variables: carrying them through the compiled loop reordered its updates.
-        self.last_d_loss = tf.Variable(tf.zeros((k,)), trainable=False, name="last_critic_loss")
-        self.last_g_loss = tf.Variable(tf.zeros((k,)), trainable=False, name="last_generator_loss")
-        if config.rule == "optimistic":
-            self.previous = [
-                tf.Variable(tf.zeros_like(v), trainable=False)
-                for v in self.critic.trainable_variables + self.generator.trainable_variables
-            ]
-        self._chunk = tf.function(self._train_chunk, jit_compile=config.jit_compile)
+        self.gda = GradientDescentAscent(
+            config.rule,
+            config.n_critic,
+            self.critic.trainable_variables,
+            self.generator.trainable_variables,
+            self.d_optimizer,
+            self.g_optimizer,
+            self._critic_losses_on_fresh_batch,
+            self._generator_losses_on_fresh_batch,
+            seeds=k,
+        )
+        self.step = self.gda.step_count
+        self.train_steps = self.gda.compile_chunk(config.jit_compile)
 
     # --- randomness -------------------------------------------------------------------------
     def _next_seed(self):
@@ -151,55 +132,15 @@ class WGANGP:
     def generator_losses(self, z):
         return -tf.reduce_mean(self.critic(self.generator(z)), axis=[1, 2])
 
-    def _critic_gradients(self):
+    def _critic_losses_on_fresh_batch(self):
         real, z = self._real_batch(), self._noise()
         eps = tf.random.stateless_uniform((self.config.seeds, self.config.batch_size, 1), self._next_seed())
-        with tf.GradientTape() as tape:
-            losses = self.critic_losses(real, z, eps)
-            total = tf.reduce_sum(losses)  # seeds share no parameter: the sum's gradient is per seed
-        return tape.gradient(total, self.critic.trainable_variables), losses
+        return self.critic_losses(real, z, eps)
 
-    def _generator_gradients(self):
-        z = self._noise()
-        with tf.GradientTape() as tape:
-            losses = self.generator_losses(z)
-            total = tf.reduce_sum(losses)
-        return tape.gradient(total, self.generator.trainable_variables), losses
-
-    # --- one generator step under the update rule ----------------------------------------------
-    def _generator_step(self):
-        rule = self.config.rule
-        d_vars, g_vars = self.critic.trainable_variables, self.generator.trainable_variables
-        if rule in ("alternating", "ttur"):
-            for _ in range(self.config.n_critic):
-                d_grads, d_loss = self._critic_gradients()
-                self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-            g_grads, g_loss = self._generator_gradients()
-        else:
-            d_grads, d_loss = self._critic_gradients()
-            g_grads, g_loss = self._generator_gradients()  # same parameters: nothing applied yet
-            if rule == "optimistic":
-                current = list(d_grads) + list(g_grads)
-                extrapolated = [2.0 * g - p for g, p in zip(current, self.previous, strict=True)]
-                for p, g in zip(self.previous, current, strict=True):
-                    p.assign(g)
-                d_grads, g_grads = extrapolated[: len(d_grads)], extrapolated[len(d_grads) :]
-            self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
-        self.step.assign_add(1)
-        self.last_d_loss.assign(d_loss)
-        self.last_g_loss.assign(g_loss)
-
-    def _train_chunk(self, steps):
-        for _ in tf.range(steps):
-            self._generator_step()
+    def _generator_losses_on_fresh_batch(self):
+        return self.generator_losses(self._noise())
 
     # --- public -------------------------------------------------------------------------------
-    def train_steps(self, steps: int):
-        """Advance every seed `steps` generator steps in one compiled call; return last losses (K,)."""
-        self._chunk(tf.constant(steps, tf.int64))
-        return self.last_d_loss.numpy(), self.last_g_loss.numpy()
-
     def sample(self, n: int, index: int = 0) -> np.ndarray:
         """n generated samples per seed, (K, n, d), from an evaluation stream that training never uses."""
         z = tf.random.stateless_normal(
@@ -208,26 +149,7 @@ class WGANGP:
         return self.generator(z).numpy()
 
     def train(self, steps: int, eval_every: int, evaluate=None, label: str = "") -> TrainingLog:
-        """Train with an evaluation (a function of (step, samples-getter)) every `eval_every` steps."""
-        log = TrainingLog(diverged_step=np.full(self.config.seeds, -1))
-        start = time.perf_counter()
-        done = 0
-        bar = progress_bar(total=steps, desc=label or self.config.rule)
-        while True:
-            elapsed = time.perf_counter() - start
-            log.steps.append(done)
-            log.wall_clock_s.append(elapsed)
-            if evaluate is not None:
-                log.evaluations.append(evaluate(done, self))
-            if done >= steps:
-                break
-            chunk = min(eval_every, steps - done)
-            d_loss, g_loss = self.train_steps(chunk)
-            done += chunk
-            bar.update(chunk)
-            log.critic_loss.append(d_loss)
-            log.generator_loss.append(g_loss)
-            bad = ~(np.isfinite(d_loss) & np.isfinite(g_loss))
-            log.diverged_step[bad & (log.diverged_step < 0)] = done
-        bar.close()
-        return log
+        """Train with an evaluation (a function of (step, this GAN)) every `eval_every` steps."""
+        evaluation = None if evaluate is None else (lambda step: evaluate(step, self))
+        label = label or self.config.rule
+        return run_training(self.train_steps, self.config.seeds, steps, eval_every, evaluation, label)

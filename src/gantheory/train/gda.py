@@ -1,0 +1,173 @@
+"""Gradient descent–ascent for any two players: the update rules every GAN experiment shares.
+
+A discriminator (variables `d_vars`) minimises `d_loss()` and a generator (`g_vars`) minimises
+`g_loss()`; both loss functions draw their own batches and return per-seed losses (K,), so K
+independent runs stacked in one set of variables advance together (their sum's gradient is per seed).
+The rules, per generator step:
+- ``alternating``: n_critic discriminator steps, then a generator step against the updated one (WGAN-GP Alg. 1).
+- ``ttur``: alternating with one discriminator step and separate step sizes lr_d ≠ lr_g (Heusel et al.).
+- ``simultaneous``: SGDA — both gradients at the same parameters, then both updates.
+- ``optimistic``: simultaneous with optimistic gradients 2gₜ − gₜ₋₁ (g₋₁ = 0) handed to the optimiser —
+  optimism on the raw gradients, not the Optimistic Adam of Daskalakis et al. (2018).
+A discriminator without variables (e.g. MMD, a closed-form inner maximum) leaves only generator steps.
+`d_project` runs after each discriminator update (a norm constraint, say).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import tensorflow as tf
+
+from gantheory.progress import progress_bar
+
+UPDATE_RULES = ("alternating", "ttur", "simultaneous", "optimistic")
+
+
+def check_rule(rule: str, n_critic: int) -> None:
+    if rule not in UPDATE_RULES:
+        raise ValueError(f"update rule must be one of {UPDATE_RULES}, got {rule!r}")
+    if rule in ("simultaneous", "optimistic", "ttur") and n_critic != 1:
+        raise ValueError(f"update rule {rule!r} takes one critic step per generator step, got n_critic={n_critic}")
+    if n_critic < 1:
+        raise ValueError(f"n_critic must be >= 1, got {n_critic}")
+
+
+class GradientDescentAscent:
+    """One compiled generator step under an update rule; `step()` is meant to run inside tf.function."""
+
+    def __init__(
+        self,
+        rule: str,
+        n_critic: int,
+        d_vars: list,
+        g_vars: list,
+        d_optimizer,
+        g_optimizer,
+        d_loss: Callable[[], tf.Tensor],
+        g_loss: Callable[[], tf.Tensor],
+        seeds: int,
+        d_project: Callable[[], None] | None = None,
+    ):
+        check_rule(rule, n_critic)
+        self.rule, self.n_critic = rule, n_critic
+        self.d_vars, self.g_vars = list(d_vars), list(g_vars)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        self.d_loss_fn, self.g_loss_fn, self.d_project = d_loss, g_loss, d_project
+        if self.d_vars:
+            d_optimizer.build(self.d_vars)
+        g_optimizer.build(self.g_vars)
+        self.step_count = tf.Variable(0, dtype=tf.int64, trainable=False, name="generator_step")
+        # Last losses live in variables: carrying them through the compiled loop reordered its updates.
+        self.last_d_loss = tf.Variable(tf.zeros((seeds,)), trainable=False, name="last_critic_loss")
+        self.last_g_loss = tf.Variable(tf.zeros((seeds,)), trainable=False, name="last_generator_loss")
+        if rule == "optimistic":
+            self.previous = [tf.Variable(tf.zeros_like(v), trainable=False) for v in self.d_vars + self.g_vars]
+
+    @staticmethod
+    def _gradients(loss_fn, variables):
+        with tf.GradientTape() as tape:
+            losses = loss_fn()
+            total = tf.reduce_sum(losses)  # seeds share no parameter: the sum's gradient is per seed
+        return tape.gradient(total, variables), losses
+
+    def discriminator_gradients(self):
+        """(gradients, per-seed losses) of the discriminator on a fresh batch; nothing is applied."""
+        return self._gradients(self.d_loss_fn, self.d_vars)
+
+    def generator_gradients(self):
+        return self._gradients(self.g_loss_fn, self.g_vars)
+
+    def _update_discriminator(self, grads):
+        if self.d_vars:
+            self.d_optimizer.apply_gradients(zip(grads, self.d_vars, strict=True))
+            if self.d_project is not None:
+                self.d_project()
+
+    def step(self):
+        """One generator step (with its discriminator steps) under the rule."""
+        if self.rule in ("alternating", "ttur"):
+            for _ in range(self.n_critic):
+                d_grads, d_loss = self.discriminator_gradients()
+                self._update_discriminator(d_grads)
+            g_grads, g_loss = self.generator_gradients()
+        else:
+            d_grads, d_loss = self.discriminator_gradients()
+            g_grads, g_loss = self.generator_gradients()  # same parameters: nothing applied yet
+            if self.rule == "optimistic":
+                current = list(d_grads) + list(g_grads)
+                extrapolated = [2.0 * g - p for g, p in zip(current, self.previous, strict=True)]
+                for p, g in zip(self.previous, current, strict=True):
+                    p.assign(g)
+                d_grads, g_grads = extrapolated[: len(d_grads)], extrapolated[len(d_grads) :]
+            self._update_discriminator(d_grads)
+        self.g_optimizer.apply_gradients(zip(g_grads, self.g_vars, strict=True))
+        self.step_count.assign_add(1)
+        self.last_d_loss.assign(tf.broadcast_to(tf.cast(d_loss, tf.float32), self.last_d_loss.shape))
+        self.last_g_loss.assign(tf.broadcast_to(tf.cast(g_loss, tf.float32), self.last_g_loss.shape))
+
+    def compile_chunk(self, jit_compile: bool = False):
+        """A tf.function advancing `steps` generator steps: Python wakes up only between chunks."""
+
+        def chunk(steps):
+            for _ in tf.range(steps):
+                self.step()
+
+        compiled = tf.function(chunk, jit_compile=jit_compile)
+
+        def run(steps: int):
+            compiled(tf.constant(steps, tf.int64))
+            return self.last_d_loss.numpy(), self.last_g_loss.numpy()
+
+        return run
+
+
+@dataclass
+class TrainingLog:
+    steps: list[int] = field(default_factory=list)
+    wall_clock_s: list[float] = field(default_factory=list)
+    critic_loss: list[np.ndarray] = field(default_factory=list)  # (K,) each
+    generator_loss: list[np.ndarray] = field(default_factory=list)
+    evaluations: list[dict] = field(default_factory=list)
+    diverged_step: np.ndarray | None = None
+
+
+def run_training(
+    train_steps: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    seeds: int,
+    steps: int,
+    eval_every: int,
+    evaluate: Callable[[int], dict] | None = None,
+    label: str = "",
+) -> TrainingLog:
+    """The one outer loop: chunks of compiled steps, an evaluation between chunks, divergence per seed.
+
+    A seed whose losses turn NaN/inf is recorded as diverged at the end of that chunk (`diverged_step`,
+    −1 if never); the others keep training — callers mask diverged seeds out of their figures.
+    """
+    if steps < 0 or eval_every < 1:
+        raise ValueError(f"steps must be >= 0 and eval_every >= 1, got steps={steps}, eval_every={eval_every}")
+    log = TrainingLog(diverged_step=np.full(seeds, -1))
+    start = time.perf_counter()
+    done = 0
+    bar = progress_bar(total=steps, desc=label)
+    while True:
+        log.steps.append(done)
+        log.wall_clock_s.append(time.perf_counter() - start)
+        if evaluate is not None:
+            log.evaluations.append(evaluate(done))
+        if done >= steps:
+            break
+        chunk = min(eval_every, steps - done)
+        d_loss, g_loss = train_steps(chunk)
+        done += chunk
+        bar.update(chunk)
+        log.critic_loss.append(d_loss)
+        log.generator_loss.append(g_loss)
+        bad = ~(np.isfinite(d_loss) & np.isfinite(g_loss))
+        log.diverged_step[bad & (log.diverged_step < 0)] = done
+    bar.close()
+    return log
