@@ -87,7 +87,17 @@ def cmd_train(args) -> None:
         if args.dataset != "swissroll":
             modes = mixture_modes(args.dataset)
     metrics, samples, config = e4.train_run(
-        args.dataset, dataset, args.variant, variant, settings["seeds"], args.seed, real, reference, features, modes
+        args.dataset,
+        dataset,
+        args.variant,
+        variant,
+        settings["seeds"],
+        args.seed,
+        real,
+        reference,
+        features,
+        modes,
+        checkpoint_path=args.checkpoint,
     )
     io.write_csv(args.metrics, metrics)
     io.write_npz(args.samples, samples=samples)
@@ -139,6 +149,7 @@ def register(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--classifier", help="classifier weights (.npz) for image datasets")
     p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--checkpoint", help="resume from / save to this file (kept until the run completes)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("e4-outputs", help="E4 figures, tables and claims")

@@ -115,6 +115,8 @@ rule e4_train:
         settings=section_json(config, "e4"),
         seed=config["seed"],
         classifier=e4_classifier_flag,
+        # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
+        checkpoint="results/checkpoints/e4/{dataset}/{variant}.npz",
     log:
         "logs/e4_train/{dataset}/{variant}.log",
     benchmark:
@@ -128,7 +130,8 @@ rule e4_train:
     shell:
         "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings '{params.settings}' --seed {params.seed} --data {input.data} {params.classifier}"
-        " --metrics {output.metrics} --samples {output.samples} --provenance {output.provenance} > {log} 2>&1"
+        " --metrics {output.metrics} --samples {output.samples} --provenance {output.provenance}"
+        " --checkpoint {params.checkpoint} > {log} 2>&1"
 
 
 rule e4_outputs:

@@ -75,6 +75,17 @@ class Evaluator:
         return rows
 
 
+def run_fingerprint(dataset_name, dataset, variant_name, variant, seeds, seed, real) -> str:
+    """SHA-256 of everything that defines a run: a checkpoint of any other run is never resumed."""
+    import hashlib
+    import json
+
+    spec = json.dumps([dataset_name, dataset, variant_name, variant, seeds, seed], sort_keys=True)
+    digest = hashlib.sha256(spec.encode())
+    digest.update(np.ascontiguousarray(real, np.float32).tobytes())
+    return digest.hexdigest()
+
+
 def train_run(
     dataset_name: str,
     dataset: dict,
@@ -86,8 +97,11 @@ def train_run(
     reference: np.ndarray,
     features=None,
     modes=None,
+    checkpoint_path=None,
 ):
-    """Train `seeds` stacked WGAN-GPs; return (tidy metrics, final samples (K, n, d), wall-clock)."""
+    """Train `seeds` stacked WGAN-GPs; return (tidy metrics, final samples (K, n, d), engine config).
+    With `checkpoint_path` the run resumes from (and keeps) a checkpoint there until it completes."""
+    from gantheory.train.checkpoint import Checkpoint
     from gantheory.train.gan import WGANGP
 
     run_seed = derive_seed(seed, "e4", dataset_name, variant_name)
@@ -98,7 +112,11 @@ def train_run(
     reference_flat = reference.reshape(len(reference), -1)
     evaluator = Evaluator(dataset["kind"], reference_flat, dataset["eval_samples"], steps, run_seed, features, modes)
     gan = WGANGP(config, flat_real, run_seed)
-    log = gan.train(steps, eval_every, evaluator, label=f"E4 {dataset_name} {variant_name}")
+    checkpoint = None
+    if checkpoint_path is not None:
+        fingerprint = run_fingerprint(dataset_name, dataset, variant_name, variant, seeds, seed, flat_real)
+        checkpoint = Checkpoint(checkpoint_path, fingerprint)
+    log = gan.train(steps, eval_every, evaluator, label=f"E4 {dataset_name} {variant_name}", checkpoint=checkpoint)
     rows = []
     for step, wall, evaluation in zip(log.steps, log.wall_clock_s, log.evaluations, strict=True):
         for row in evaluation:

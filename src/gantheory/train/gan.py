@@ -148,8 +148,21 @@ class WGANGP:
         )
         return self.generator(z).numpy()
 
-    def train(self, steps: int, eval_every: int, evaluate=None, label: str = "") -> TrainingLog:
-        """Train with an evaluation (a function of (step, this GAN)) every `eval_every` steps."""
+    def state_variables(self) -> list:
+        """All a checkpoint needs: the descent-ascent state plus the RNG counter."""
+        return self.gda.state_variables() + [self.counter]
+
+    def train(self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None) -> TrainingLog:
+        """Train with an evaluation (a function of (step, this GAN)) every `eval_every` steps; resumable
+        from `checkpoint` (train.checkpoint.Checkpoint) if given."""
         evaluation = None if evaluate is None else (lambda step: evaluate(step, self))
-        label = label or self.config.rule
-        return run_training(self.train_steps, self.config.seeds, steps, eval_every, evaluation, label)
+        return run_training(
+            self.train_steps,
+            self.config.seeds,
+            steps,
+            eval_every,
+            evaluation,
+            label=label or self.config.rule,
+            checkpoint=checkpoint,
+            state=self.state_variables(),
+        )

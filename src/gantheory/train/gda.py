@@ -109,6 +109,14 @@ class GradientDescentAscent:
         self.last_d_loss.assign(tf.broadcast_to(tf.cast(d_loss, tf.float32), self.last_d_loss.shape))
         self.last_g_loss.assign(tf.broadcast_to(tf.cast(g_loss, tf.float32), self.last_g_loss.shape))
 
+    def state_variables(self) -> list:
+        """Everything a checkpoint must hold to continue exactly: weights, optimiser slots, step, losses."""
+        state = self.d_vars + self.g_vars
+        if self.d_vars:
+            state += list(self.d_optimizer.variables)
+        state += list(self.g_optimizer.variables) + [self.step_count, self.last_d_loss, self.last_g_loss]
+        return state + list(getattr(self, "previous", []))
+
     def compile_chunk(self, jit_compile: bool = False):
         """A tf.function advancing `steps` generator steps: Python wakes up only between chunks."""
 
@@ -142,23 +150,37 @@ def run_training(
     eval_every: int,
     evaluate: Callable[[int], dict] | None = None,
     label: str = "",
+    checkpoint=None,
+    state: list | None = None,
 ) -> TrainingLog:
     """The one outer loop: chunks of compiled steps, an evaluation between chunks, divergence per seed.
 
     A seed whose losses turn NaN/inf is recorded as diverged at the end of that chunk (`diverged_step`,
     −1 if never); the others keep training — callers mask diverged seeds out of their figures.
+    With a `checkpoint` (train.checkpoint.Checkpoint) the variables in `state` and the log are saved after
+    every evaluation and restored on start, so a killed run resumes where it was; the checkpoint is
+    removed once the run is complete. Wall-clock continues from the saved value.
     """
     if steps < 0 or eval_every < 1:
         raise ValueError(f"steps must be >= 0 and eval_every >= 1, got steps={steps}, eval_every={eval_every}")
-    log = TrainingLog(diverged_step=np.full(seeds, -1))
-    start = time.perf_counter()
-    done = 0
-    bar = progress_bar(total=steps, desc=label)
+    if checkpoint is not None and state is None:
+        raise ValueError("a checkpoint needs the state variables to save")
+    log = checkpoint.load(state, TrainingLog) if checkpoint is not None else None
+    resumed = log is not None
+    if log is None:
+        log = TrainingLog(diverged_step=np.full(seeds, -1))
+    done = log.steps[-1] if resumed else 0
+    start = time.perf_counter() - (log.wall_clock_s[-1] if resumed else 0.0)
+    bar = progress_bar(total=steps, desc=label, initial=done)
     while True:
-        log.steps.append(done)
-        log.wall_clock_s.append(time.perf_counter() - start)
-        if evaluate is not None:
-            log.evaluations.append(evaluate(done))
+        if not resumed:
+            log.steps.append(done)
+            log.wall_clock_s.append(time.perf_counter() - start)
+            if evaluate is not None:
+                log.evaluations.append(evaluate(done))
+            if checkpoint is not None and done < steps:
+                checkpoint.save(state, log)
+        resumed = False
         if done >= steps:
             break
         chunk = min(eval_every, steps - done)
@@ -170,4 +192,6 @@ def run_training(
         bad = ~(np.isfinite(d_loss) & np.isfinite(g_loss))
         log.diverged_step[bad & (log.diverged_step < 0)] = done
     bar.close()
+    if checkpoint is not None:
+        checkpoint.remove()
     return log
