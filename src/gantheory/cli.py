@@ -175,7 +175,7 @@ def main(argv=None) -> int:
         fix_threads(args.threads)  # before NumPy/TensorFlow create their thread pools
     try:
         args.func(args)
-    except (ValueError, FileNotFoundError) as err:
+    except (ValueError, OSError) as err:  # bad input (config, files, checkpoints): one message, exit 2
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -67,7 +67,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def _expected(schema: dict) -> str:
     words = []
     if "type" in schema:
-        words.append(f"a {schema['type']}")
+        noun = {"array": "list", "object": "mapping"}.get(schema["type"], schema["type"])
+        words.append(f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}")
     if "enum" in schema:
         words.append(f"one of {schema['enum']}")
     for bound, sign in (

@@ -1,4 +1,5 @@
 # Shared names for the rule files; helper code lives in the library (gantheory.paths).
+from gantheory.data.store import discard_corrupted
 from gantheory.paths import (
     E3_FAMILIES,
     EXPERIMENTS,
@@ -12,6 +13,11 @@ from gantheory.paths import (
 )
 
 ENV = "../../environment.yml"
+
+# A dataset whose bytes no longer match its recorded SHA-256 is deleted here, so it is rebuilt, never used.
+for corrupted in discard_corrupted("results/data"):
+    logger.warning(f"{corrupted} did not match its SHA-256 record: deleted, it will be rebuilt")
+
 E4_RUNS = e4_runs(config)
 E4_IMAGES = e4_image_datasets(config)
 E4_DATASETS = list(config["e4"]["datasets"])

@@ -19,7 +19,7 @@ import numpy as np
 from gantheory import io
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(ValueError):
     """A checkpoint file that cannot be read back."""
 
 

@@ -1,0 +1,143 @@
+"""Hostile input: every malformed config, missing or damaged file gives one clear message that names the
+key or file and what was expected, a non-zero exit, and no partial output. Corrupted intermediates are
+rebuilt by the DAG, never used. (More cases: tests/test_config.py and tests/pipeline/test_smoke_dag.py.)"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from conftest import copy_workflow, snakemake
+
+from gantheory.cli import main
+from gantheory.config import ConfigError, load_yaml, merge, validate
+from gantheory.data.store import build_dataset, save_dataset
+
+SCHEMA = "workflow/schemas/config.schema.yaml"
+
+
+@pytest.fixture
+def good(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    return load_yaml("config/config.yaml")
+
+
+def _variant(c):
+    return c["e4"]["variants"]["orig"]
+
+
+def _digits(c):
+    return c["e4"]["datasets"]["digits"]
+
+
+@pytest.mark.parametrize(
+    "mutate, key, expectation",
+    [
+        (lambda c: c["e4"].update(seeds=0), "e4.seeds", "an integer >= 1"),
+        (lambda c: _variant(c).update(rule="sideways"), "e4.variants.orig.rule", "one of ['alternating'"),
+        (lambda c: _variant(c).update(lr_d=-1), "e4.variants.orig.lr_d", "> 0"),
+        (lambda c: _variant(c).update(lr_g=0), "e4.variants.orig.lr_g", "> 0"),
+        (lambda c: _variant(c).update(n_critic=0), "e4.variants.orig.n_critic", ">= 1"),
+        (lambda c: _digits(c).update(variants=["nope"]), "e4.datasets.digits.variants", "unknown variant 'nope'"),
+        (lambda c: c["e4"]["datasets"].update(cifar={}), "e4.datasets.cifar", "expected one of: 25gaussians"),
+        (lambda c: _digits(c).update(variants=[]), "e4.datasets.digits.variants", "non-empty"),
+        (lambda c: _digits(c).update(batch_size="64"), "e4.datasets.digits.batch_size", "an integer"),
+        (lambda c: _digits(c).update(kind="toy"), "e4.datasets.digits.kind", "expected 'image'"),
+        (lambda c: _digits(c).update(widths=[64, 0]), "e4.datasets.digits.widths.1", ">= 1"),
+        (lambda c: c["e4"]["saddle"].pop("rates"), "e4.saddle.rates", "missing"),
+        (lambda c: c["e4"]["fd_checks"].update(samples=10**12), "e4.fd_checks.samples", "<="),
+        (lambda c: c["e3"].update(ttur_ratios=[]), "e3.ttur_ratios", "non-empty"),
+        (lambda c: c["e3"].update(disc_inits=["psychic"]), "e3.disc_inits.0", "one of"),
+        (lambda c: c.pop("e4"), "e4", "missing"),
+        (lambda c: c.update(threads=0), "threads", ">= 1"),
+    ],
+)
+def test_bad_values_name_their_key(good, mutate, key, expectation):
+    bad = copy.deepcopy(good)
+    mutate(bad)
+    with pytest.raises(ConfigError) as err:
+        validate(bad, SCHEMA)
+    message = str(err.value)
+    assert f"'{key}'" in message and expectation in message, message
+
+
+# --- damaged and missing files reach the commands: exit 2, one line naming the file --------------------
+
+
+@pytest.fixture
+def train_args(repo_root, tmp_path):
+    config = merge(load_yaml(repo_root / "config/config.yaml"), load_yaml(repo_root / "config/smoke.yaml"))
+    data = tmp_path / "data" / "8gaussians.npz"
+    save_dataset(data, build_dataset("8gaussians", 500, 3), {"name": "8gaussians"})
+    out = tmp_path / "out"
+    args = ["e4-train", "--dataset", "8gaussians", "--variant", "orig", "--settings", json.dumps(config["e4"])]
+    args += ["--seed", "3", "--metrics", str(out / "m.csv"), "--samples", str(out / "s.npz")]
+    return {"args": args + ["--provenance", str(out / "p.json")], "data": data, "out": out}
+
+
+def _fails_naming(args, capsys, out, *words):
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and err.count("\n") == 0, err
+    for word in words:
+        assert str(word) in err, err
+    assert not out.exists() or not any(out.iterdir()), "no partial output"
+
+
+def test_a_corrupted_dataset_is_refused(train_args, capsys):
+    data = train_args["data"]
+    raw = bytearray(data.read_bytes())
+    raw[-100] ^= 0xFF
+    data.write_bytes(bytes(raw))
+    _fails_naming([*train_args["args"], "--data", str(data)], capsys, train_args["out"], data, "is corrupted")
+
+
+def test_a_dataset_without_its_checksum_record_is_refused(train_args, capsys):
+    (train_args["data"].parent / "8gaussians.npz.sha256.json").unlink()
+    args = [*train_args["args"], "--data", str(train_args["data"])]
+    _fails_naming(args, capsys, train_args["out"], train_args["data"], "sidecar", "missing")
+
+
+def test_a_missing_or_unreadable_data_file_is_refused(train_args, capsys, tmp_path):
+    absent = tmp_path / "absent.npz"
+    _fails_naming([*train_args["args"], "--data", str(absent)], capsys, train_args["out"], absent)
+    folder = tmp_path / "folder.npz"  # root reads any file, so "unreadable" here is a directory in its place
+    folder.mkdir()
+    (tmp_path / "folder.npz.sha256.json").write_text('{"sha256": "0"}')
+    _fails_naming([*train_args["args"], "--data", str(folder)], capsys, train_args["out"], folder)
+
+
+def test_a_truncated_checkpoint_is_refused(train_args, capsys, tmp_path):
+    checkpoint = tmp_path / "ckpt.npz"
+    checkpoint.write_bytes(b"PK\x03\x04 truncated")
+    args = [*train_args["args"], "--data", str(train_args["data"]), "--checkpoint", str(checkpoint)]
+    _fails_naming(args, capsys, train_args["out"], checkpoint, "is damaged", "Delete it")
+
+
+def test_settings_of_the_wrong_shape_name_the_option(train_args, capsys):
+    args = [*train_args["args"], "--data", str(train_args["data"])]
+    args[args.index("--settings") + 1] = "[1, 2]"
+    _fails_naming(args, capsys, train_args["out"], "--settings")
+
+
+# --- the DAG rebuilds a corrupted intermediate instead of using it ------------------------------------
+
+
+@pytest.mark.pipeline
+def test_a_corrupted_intermediate_is_detected_and_rebuilt(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    target = "results/e4/train/25gaussians/orig/samples.npz"
+    smoke = (target, "--cores", "2", "--configfile", "config/smoke.yaml")
+    first = snakemake(workdir, *smoke)
+    assert first.returncode == 0, first.stderr[-3000:]
+    samples = (workdir / target).read_bytes()
+    data = workdir / "results/data/25gaussians.npz"
+    original = data.read_bytes()
+    data.write_bytes(original[:-64] + bytes(64))
+    (workdir / target).unlink()  # a job that needs the dataset again (Snakemake skips unneeded intermediates)
+    second = snakemake(workdir, *smoke)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "did not match its SHA-256 record" in second.stdout + second.stderr
+    assert data.read_bytes() == original, "the dataset is rebuilt byte for byte"
+    assert (workdir / target).read_bytes() == samples
