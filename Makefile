@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 LOCK := requirements/cpu.lock
 RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
 
-.PHONY: reproduce test smoke report verify lint bench lock clean-results
+.PHONY: reproduce test test-slow test-full smoke report verify lint bench lock clean-results
 
 $(VENV)/.installed: $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -20,8 +20,13 @@ $(VENV)/.installed: $(LOCK) pyproject.toml
 reproduce: $(VENV)/.installed  ## every dataset, run, figure, table, claims table and manifest (default profile)
 	$(RUN) $(BIN)/snakemake --cores all
 
-test: $(VENV)/.installed  ## unit tests + the whole DAG on the smoke profile + determinism + bad input
-	$(RUN) $(BIN)/python -m pytest
+test: $(VENV)/.installed  ## unit tests + the whole DAG on the smoke profile + bad input (< 10 min on 2 cores)
+	$(RUN) $(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(VENV)/.installed  ## minutes each: second smoke run (determinism), kill/resume, divergence, rebuild
+	$(RUN) $(BIN)/python -m pytest -m slow
+
+test-full: test test-slow  ## everything (what .ci/run runs)
 
 smoke: $(VENV)/.installed  ## kick the tires: the whole DAG on tiny budgets, into results-smoke/
 	$(RUN) $(BIN)/snakemake --cores all --configfile config/smoke.yaml --directory results-smoke

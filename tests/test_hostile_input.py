@@ -125,6 +125,7 @@ def test_settings_of_the_wrong_shape_name_the_option(train_args, capsys):
 
 
 @pytest.mark.pipeline
+@pytest.mark.slow
 def test_a_corrupted_intermediate_is_detected_and_rebuilt(tmp_path):
     workdir = copy_workflow(tmp_path)
     target = "results/e4/train/25gaussians/orig/samples.npz"

@@ -124,6 +124,7 @@ def _deterministic(out: Path) -> tuple[bytes, pd.DataFrame]:
 
 
 @pytest.mark.pipeline
+@pytest.mark.slow
 def test_sigkill_at_several_points_then_rerun_gives_identical_outputs(tmp_path):
     env = {**os.environ, "GANTHEORY_PROGRESS": "0"}
     data = tmp_path / "data.npz"

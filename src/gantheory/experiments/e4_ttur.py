@@ -262,6 +262,7 @@ def final_table(results: dict, reference: dict) -> pd.DataFrame:
             table[name] = values.groupby(["dataset", "variant"]).median()
     table["generator steps"] = m.groupby(["dataset", "variant"])["step"].max()
     table = table.reset_index()
+    table["diverged seeds"] = [diverged_seeds(m, d, v) for d, v in zip(table["dataset"], table["variant"], strict=True)]
     table["floor (real halves)"] = table["dataset"].map(results["floors"]).astype(float)
     paper = {("CIFAR-10", r["variant"]): r["fid"] for r in reference.get("fid", []) if r["dataset"] == "CIFAR-10"}
     is_image = table["dataset"].isin(IMAGES)

@@ -44,8 +44,25 @@ def save_figure(fig, pdf_path) -> None:
 def write_table(frame, md_path, caption: str = "") -> None:
     """The same table as Markdown, LaTeX and CSV (`name.md`, `name.tex`, `name.csv`)."""
     md_path = Path(md_path)
-    text = frame.to_markdown(index=False, floatfmt=".3g")
+    readable = _readable(frame)
+    text = readable.to_markdown(index=False, floatfmt=".3g")
     io.write_text(md_path, (f"{caption}\n\n" if caption else "") + text + "\n")
-    latex = frame.to_latex(index=False, float_format="%.3g", caption=caption or None)
+    latex = readable.to_latex(index=False, float_format="%.3g", caption=caption or None)
     io.write_text(md_path.with_suffix(".tex"), latex)
     io.write_csv(md_path.with_suffix(".csv"), frame)
+
+
+def _readable(frame):
+    """For people (md, tex): a missing value is "–" (not applicable), ±inf is "diverged"; never "nan".
+    The CSV keeps the raw numbers for machines."""
+    import numpy as np
+
+    out = frame.astype(object).copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind == "f":
+            out[column] = [
+                "–" if np.isnan(v) else ("diverged" if np.isinf(v) else f"{v:.3g}")
+                for v in values.to_numpy(dtype=float)
+            ]
+    return out
