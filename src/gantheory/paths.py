@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import json
 
+E1_FIGURES = ["e1_z_heatmap", "e1_accuracy_heatmap", "e1_w1_bound"]
+E1_TABLES = ["e1_detection", "e1_moments", "e1_w1", "e1_generator_check"]
 E3_FAMILIES = ["optimal", "first_order", "ttur"]
 E3_FIGURES = ["e3_success_heatmap", "e3_ttur", "e3_trajectories", "e3_tv_curves"]
 E3_TABLES = ["e3_outcomes"]
 E4_FIGURES = ["e4_saddle", "e4_fd_curves", "e4_fd_disturbances", "e4_toys", "e4_samples"]
 E4_TABLES = ["e4_final"]
-EXPERIMENTS = ["E3", "E4"]
+E5_FIGURES = ["e5_level_curves", "e5_band_curves", "e5_pyramids"]
+E5_TABLES = ["e5_final", "e5_dictionary", "e5_sparsity"]
+E5_SPARSITY_DATASETS = ["fsr", "digits", "mnist"]  # E5.5 fits every one; E5 trains those with variants
+EXPERIMENTS = ["E1", "E3", "E4", "E5"]
+FIGURES = E1_FIGURES + E3_FIGURES + E4_FIGURES + E5_FIGURES
+TABLES = E1_TABLES + E3_TABLES + E4_TABLES + E5_TABLES
 FIGURE_FORMATS = ("pdf", "png")
 TABLE_FORMATS = ("md", "tex", "csv")
 
 
 def figure_files() -> list[str]:
     """Every file the manifest covers: figures (PDF+PNG), tables (md/tex/csv), the claims table."""
-    files = [f"figures/{name}.{ext}" for name in E3_FIGURES + E4_FIGURES for ext in FIGURE_FORMATS]
-    files += [f"figures/{name}.{ext}" for name in E3_TABLES + E4_TABLES for ext in TABLE_FORMATS]
+    files = [f"figures/{name}.{ext}" for name in FIGURES for ext in FIGURE_FORMATS]
+    files += [f"figures/{name}.{ext}" for name in TABLES for ext in TABLE_FORMATS]
     return files + ["figures/claims.md", "figures/claims.csv"]
 
 
@@ -50,7 +57,47 @@ def e4_classifier_flag(wildcards, input) -> str:
 def run_records(config: dict) -> list[str]:
     """Per-run records that are never committed: asking for them makes a fresh clone (which has the
     committed figures/ but no results/) rerun every experiment instead of finding nothing to do."""
-    records = [f"results/e3/{family}/provenance.json" for family in E3_FAMILIES]
+    records = [f"results/e1/{target}/provenance.json" for target in e1_targets(config)]
+    records += [f"results/e3/{family}/provenance.json" for family in E3_FAMILIES]
     records += [f"results/e4/train/{d}/{v}/provenance.json" for d, v in e4_runs(config)]
     records += [f"results/claims/{experiment}.csv" for experiment in EXPERIMENTS]
+    records += e5_run_records(config)
     return records + ["results/e4/timing/e4_wallclock.csv"]
+
+
+def e1_targets(config: dict) -> list[str]:
+    """The E1 targets; one discriminator job each."""
+    return list(config["e1"]["targets"])
+
+
+def e5_runs(config: dict) -> list[tuple[str, str]]:
+    """Every (dataset, critic variant) E5 trains, in config order (a dataset with no variants is not trained)."""
+    return [(d, v) for d, spec in config["e5"]["datasets"].items() for v in spec["variants"]]
+
+
+def e5_trained_datasets(config: dict) -> list[str]:
+    return list(dict.fromkeys(d for d, _ in e5_runs(config)))
+
+
+def e5_data_path(dataset: str) -> str:
+    """The synthetic FSR sample is E5's own; digits and MNIST are the files e4_dataset builds."""
+    return "results/e5/data/fsr.npz" if dataset == "fsr" else f"results/data/{dataset}.npz"
+
+
+def e5_data_input(wildcards) -> str:
+    return e5_data_path(wildcards.dataset)
+
+
+def e5_truth_input(wildcards) -> list[str]:
+    """Only the synthetic runs measure dictionary recovery against the ground truth."""
+    return ["results/e5/data/fsr_truth.npz"] if wildcards.dataset == "fsr" else []
+
+
+def e5_truth_flag(wildcards, input) -> str:
+    return f"--truth {input.truth}" if input.truth else ""
+
+
+def e5_run_records(config: dict) -> list[str]:
+    """Per-run records never committed (see run_records): provenance of each E5 run and the timing table."""
+    records = [f"results/e5/train/{d}/{v}/provenance.json" for d, v in e5_runs(config)]
+    return records + ["results/e5/timing/e5_wallclock.csv"]

@@ -40,7 +40,8 @@ def test_smoke_dag_builds_every_output(smoke_runs):
         assert (smoke_runs[0] / "logs" / "e3_simulate" / f"{family}.log").is_file()
 
 
-CLAIM_IDS = ["E3.1", "E3.2", "E3.3", "E3.4", "E3.5", "E4.1", "E4.2", "E4.3", "E4.4", "E4.5", "E4.6"]
+CLAIM_COUNTS = {"E1": 6, "E3": 5, "E4": 6, "E5": 5}
+CLAIM_IDS = [f"{experiment}.{i}" for experiment, count in CLAIM_COUNTS.items() for i in range(1, count + 1)]
 
 
 def test_smoke_claims_table_has_every_claim_with_a_verdict(smoke_runs):
@@ -71,7 +72,7 @@ def test_a_clone_with_committed_figures_but_no_results_rebuilds_everything(smoke
     result = snakemake(clone, *SMOKE, "--dry-run")
     assert result.returncode == 0
     planned = result.stdout + result.stderr
-    for rule in ("e3_simulate", "e4_train", "e4_outputs", "manifest"):
+    for rule in ("e1_target", "e3_simulate", "e4_train", "e5_train", "manifest"):
         assert rule in planned, planned[-2000:]
 
 
@@ -89,6 +90,10 @@ def test_report_lists_every_figure(smoke_runs):
         "e4_toys.png",
         "e4_final.csv",
         "claims.csv",
+        "e1_z_heatmap.png",
+        "e1_detection.csv",
+        "e5_band_curves.png",
+        "e5_final.csv",
     ):
         assert name in html
 

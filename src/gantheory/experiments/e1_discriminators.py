@@ -1,0 +1,235 @@
+"""E1 discriminators: WGAN-GP critics and logistic classifiers against fixed PRG generators.
+
+Every cell — a (generator, target) pair, or a null pair (target vs an independent target draw) — gets
+its own critic and classifier; the cells of one (width, depth) are K stacked models (`stacked_mlp`)
+trained as one batched computation, and every (width, depth) of a target trains on the same fresh
+batches in one compiled step. Cells of smaller dimension m are zero-padded to the largest m and the
+models see `x ⊙ mask`, so padded coordinates carry neither signal nor gradient (the gradient penalty
+acts on the cell's own m coordinates only). Held-out evaluation draws fresh samples from a stream
+training never touches: IPM = E_target f − E_gen f with its standard error, z = IPM/SE, classifier
+accuracy, and the critic's gradient-norm p99 (its measured Lipschitz scale).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from gantheory.models.stacked import stacked_mlp
+from gantheory.progress import progress_bar
+from gantheory.seeding import derive_seed
+from gantheory.train.gan import wgan_gp_critic_losses
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One column of the stacks: a generator row (a Keras model z → x) or a null repeat (model None)."""
+
+    name: str
+    m: int
+    latent_dim: int = 0
+    model: object = None
+
+
+class TargetSampler:
+    """Fresh target samples in TensorFlow (stateless): N(0, I_m) or uniform {±1}^m + noise·N(0, I_m)."""
+
+    def __init__(self, target: str, noise: float):
+        self.target, self.noise = target, noise
+
+    def __call__(self, shape, seed):
+        if self.target == "gauss":
+            return tf.random.stateless_normal(shape, seed)
+        vertex_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+        vertex = tf.where(tf.random.stateless_uniform(shape, vertex_seed) < 0.5, -1.0, 1.0)
+        return vertex + self.noise * tf.random.stateless_normal(shape, noise_seed)
+
+
+class Stacks:
+    """Cells × samples: builds (K, B, m_max) batches of target and generator/null samples."""
+
+    def __init__(self, cells: list[Cell], target: str, noise: float):
+        self.cells = cells
+        self.m_max = max(c.m for c in cells)
+        self.sampler = TargetSampler(target, noise)
+        mask = np.zeros((len(cells), 1, self.m_max), np.float32)
+        for k, c in enumerate(cells):
+            mask[k, 0, : c.m] = 1.0
+        self.mask = tf.constant(mask)
+
+    def batch(self, size: int, stream: int, counter):
+        """(real, fake), each (K, size, m_max), zero beyond each cell's m. Draw `counter` of `stream`;
+        every cell and side has its own key, so no two draws share random numbers."""
+        k = len(self.cells)
+        key = lambda *names: tf.constant(derive_seed(stream, *names), tf.int64)  # noqa: E731
+        real = self.sampler((k, size, self.m_max), tf.stack([key("real"), counter])) * self.mask
+        fakes = []
+        for i, cell in enumerate(self.cells):
+            seed = tf.stack([key("fake", i), counter])
+            if cell.model is None:
+                x = self.sampler((size, cell.m), seed)
+            else:
+                z = tf.random.stateless_normal((size, cell.latent_dim), seed, dtype=tf.float64)
+                x = tf.cast(cell.model(z), tf.float32)
+            fakes.append(tf.pad(x, [[0, 0], [0, self.m_max - cell.m]]))
+        return real, tf.stack(fakes)
+
+
+class Family:
+    """K stacked WGAN-GP critics and K stacked logistic classifiers of one (width, depth)."""
+
+    def __init__(self, k: int, m_max: int, width: int, depth: int, settings: dict, seed: int, mask):
+        hidden = [width] * (depth - 1)  # depth counts weight layers: depth 2 = one hidden ReLU layer
+        self.width, self.depth, self.mask = width, depth, mask
+        self.critic = stacked_mlp(
+            hidden, 1, k, derive_seed(seed, "critic", width, depth), name=f"critic_w{width}_d{depth}"
+        )
+        self.classifier = stacked_mlp(
+            hidden, 1, k, derive_seed(seed, "classifier", width, depth), name=f"classifier_w{width}_d{depth}"
+        )
+        for model in (self.critic, self.classifier):
+            model(tf.zeros((k, 1, m_max)))
+        adam = dict(learning_rate=settings["learning_rate"], beta_1=settings["beta_1"], beta_2=settings["beta_2"])
+        self.critic_opt, self.classifier_opt = keras.optimizers.Adam(**adam), keras.optimizers.Adam(**adam)
+        self.critic_opt.build(self.critic.trainable_variables)
+        self.classifier_opt.build(self.classifier.trainable_variables)
+        self.gp_weight = settings["gp_weight"]
+
+    def f(self, x):
+        """Critic values (K, B, 1) on the cells' own coordinates."""
+        return self.critic(x * self.mask)
+
+    def logit(self, x):
+        return self.classifier(x * self.mask)
+
+    def step(self, real, fake, eps):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(wgan_gp_critic_losses(self.f, real, fake, eps, self.gp_weight))
+        variables = self.critic.trainable_variables
+        self.critic_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        with tf.GradientTape() as tape:
+            bce = keras.losses.binary_crossentropy
+            loss = tf.reduce_sum(
+                tf.reduce_mean(bce(tf.ones_like(real[..., :1]), self.logit(real), from_logits=True), axis=1)
+                + tf.reduce_mean(bce(tf.zeros_like(fake[..., :1]), self.logit(fake), from_logits=True), axis=1)
+            )
+        variables = self.classifier.trainable_variables
+        self.classifier_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+
+    def gradient_norms(self, x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            values = self.f(x)
+        return tf.norm(tape.gradient(values, x), axis=-1)  # (K, B)
+
+
+def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int, label: str = "") -> pd.DataFrame:
+    """Train every (width, depth) family on the cells, then evaluate on held-out samples; one row per
+    (width, depth, cell)."""
+    stacks = Stacks(cells, target, settings["noise"])
+    k, batch = len(cells), settings["batch_size"]
+    families = [
+        Family(k, stacks.m_max, w, d, settings, seed, stacks.mask)
+        for w in settings["widths"]
+        for d in settings["depths"]
+    ]
+    stream = derive_seed(seed, "train")
+    eps_key = tf.constant(derive_seed(stream, "interpolation"), tf.int64)
+    counter = tf.Variable(0, dtype=tf.int64)
+
+    @tf.function
+    def chunk(steps):
+        for _ in tf.range(steps):
+            c = tf.convert_to_tensor(counter.assign_add(1))
+            real, fake = stacks.batch(batch, stream, c)
+            eps = tf.random.stateless_uniform((k, batch, 1), tf.stack([eps_key, c]))
+            for family in families:
+                family.step(real, fake, eps)
+
+    start = time.perf_counter()
+    steps, every = settings["steps"], max(1, settings["steps"] // 20)
+    bar = progress_bar(total=steps, desc=label or f"E1 {target}")
+    done = 0
+    while done < steps:
+        n = min(every, steps - done)
+        chunk(tf.constant(n, tf.int64))
+        done += n
+        bar.update(n)
+    bar.close()
+    train_s = time.perf_counter() - start
+    rows = evaluate(families, stacks, settings, seed)
+    rows["train_s"] = train_s
+    rows["eval_s"] = time.perf_counter() - start - train_s
+    return rows
+
+
+def evaluate(families: list[Family], stacks: Stacks, settings: dict, seed: int) -> pd.DataFrame:
+    """Held-out IPM, SE, z, accuracy and gradient-norm p99 for every family and cell."""
+    stream, grad_stream = derive_seed(seed, "evaluation"), derive_seed(seed, "gradient norms")
+    grad_key = tf.constant(derive_seed(grad_stream, "interpolation"), tf.int64)
+    total, size = settings["eval_samples"], settings["eval_chunk"]
+    f_real = [[] for _ in families]
+    f_fake = [[] for _ in families]
+    hits = [np.zeros(len(stacks.cells)) for _ in families]
+
+    @tf.function
+    def values(c):
+        real, fake = stacks.batch(size, stream, c)
+        out = []
+        for family in families:
+            out += [
+                family.f(real)[..., 0],
+                family.f(fake)[..., 0],
+                family.logit(real)[..., 0],
+                family.logit(fake)[..., 0],
+            ]
+        return out
+
+    @tf.function
+    def norms(c):
+        real, fake = stacks.batch(settings["grad_samples"], grad_stream, c)
+        eps = tf.random.stateless_uniform(real.shape[:2] + (1,), tf.stack([grad_key, c]))
+        mixed = eps * real + (1.0 - eps) * fake
+        return [tf.concat([fam.gradient_norms(x) for x in (real, fake, mixed)], axis=1) for fam in families]
+
+    drawn, c = 0, 0
+    while drawn < total:
+        c += 1
+        out = values(tf.constant(c, tf.int64))
+        for i in range(len(families)):
+            fr, ff, lr, lf = (t.numpy().astype(np.float64) for t in out[4 * i : 4 * i + 4])
+            f_real[i].append(fr)
+            f_fake[i].append(ff)
+            hits[i] += (lr > 0).sum(axis=1) + (lf <= 0).sum(axis=1)
+        drawn += size
+    grads = norms(tf.constant(1, tf.int64))
+    rows = []
+    for i, family in enumerate(families):
+        fr, ff = np.concatenate(f_real[i], axis=1), np.concatenate(f_fake[i], axis=1)
+        p99 = np.percentile(grads[i].numpy(), 99, axis=1)
+        for k, cell in enumerate(stacks.cells):
+            ipm = fr[k].mean() - ff[k].mean()
+            se = np.sqrt(fr[k].var(ddof=1) / fr.shape[1] + ff[k].var(ddof=1) / ff.shape[1])
+            acc = hits[i][k] / (2 * fr.shape[1])
+            rows.append(
+                {
+                    "width": family.width,
+                    "depth": family.depth,
+                    "cell": cell.name,
+                    "m": cell.m,
+                    "ipm": ipm,
+                    "se": se,
+                    "z": ipm / se,
+                    "grad_p99": float(p99[k]),
+                    "ipm_upper": (ipm + 3 * se) / float(p99[k]),
+                    "accuracy": acc,
+                    "accuracy_se": float(np.sqrt(acc * (1 - acc) / (2 * fr.shape[1]))),
+                    "eval_samples": fr.shape[1],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,325 @@
+"""E5 claims and tables from the tidy metrics: final distances, first hits, dictionary recovery, sparsity.
+
+Distances are judged against each level's (or band's) sampling floor: learned = MMD ≤ 2× floor. "Final" is
+the median over the last 5 evaluations of the EMA generator (CLAIMS.md E5: a raw checkpoint is noisy).
+A seed that diverged counts as a failure (infinite distance), never by its last finite evaluation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gantheory.claims import Claim, Judgement
+
+LAST_EVALUATIONS = 5
+FLOOR_MULTIPLE = 2.0  # learned = MMD ≤ 2× the sampling floor
+SEED_SHARE = 2 / 3  # "in ≥ 2/3 of seeds"
+DICTIONARY_MATCH = 0.9  # E5.4: Hungarian-matched mean |cosine|
+EXPLAINED_VARIANCE = 0.8  # E5.5: a ≤ 3-atom code explains ≥ 80% of a band's variance
+KEY = ["dataset", "variant", "kind", "level", "seed"]
+
+
+def floors_frame(references: list[dict]) -> pd.DataFrame:
+    """(dataset, kind, level) → floor, bandwidth, fd_floor from the reference records."""
+    rows = [
+        {"dataset": r["dataset"], **{k: e.get(k, np.nan) for k in ("kind", "level", "floor", "bandwidth", "fd_floor")}}
+        for r in references
+        for e in r["entries"]
+    ]
+    return pd.DataFrame(rows).set_index(["dataset", "kind", "level"]).sort_index()
+
+
+def diverged_runs(metrics: pd.DataFrame) -> set:
+    hit = (metrics["metric"] == "diverged") | (metrics["diverged_step"] >= 0)
+    return set(map(tuple, metrics.loc[hit, ["dataset", "variant", "seed"]].drop_duplicates().to_numpy()))
+
+
+def _select(metrics: pd.DataFrame, metric: str, generator: str) -> pd.DataFrame:
+    return metrics[(metrics["metric"] == metric) & (metrics["generator"] == generator)].sort_values("step")
+
+
+def final_values(metrics: pd.DataFrame, metric: str = "mmd", generator: str = "ema", failed=np.inf) -> pd.Series:
+    """Per (dataset, variant, kind, level, seed): median of the last evaluations; `failed` if the run diverged."""
+    m = _select(metrics, metric, generator)
+    values = m.groupby(KEY)["value"].apply(lambda v: float(np.median(v.iloc[-LAST_EVALUATIONS:])))
+    lost = diverged_runs(metrics)
+    bad = [key for key in values.index if (key[0], key[1], key[4]) in lost]
+    values.loc[bad] = failed
+    return values.sort_index()
+
+
+def initial_values(metrics: pd.DataFrame, metric: str, generator: str = "raw") -> pd.Series:
+    m = _select(metrics, metric, generator)
+    return m[m["step"] == 0].set_index(KEY)["value"].sort_index()
+
+
+def floor_of(floors: pd.DataFrame, datasets, kinds, levels) -> np.ndarray:
+    """The sampling floor of each (dataset, kind, level) triple, element by element."""
+    return np.array([floors.loc[key, "floor"] for key in zip(datasets, kinds, levels, strict=True)], float)
+
+
+def ratios(values: pd.Series, floors: pd.DataFrame) -> pd.Series:
+    """value / (2 × floor): ≤ 1 means learned."""
+    index = values.index
+    floor = floor_of(floors, index.get_level_values(0), index.get_level_values(2), index.get_level_values(3))
+    return values / (FLOOR_MULTIPLE * floor)
+
+
+def first_hits(metrics: pd.DataFrame, floors: pd.DataFrame, generator: str = "ema") -> pd.Series:
+    """First evaluated step with MMD ≤ 2× floor, per (dataset, variant, kind, level, seed); inf if never."""
+    m = _select(metrics, "mmd", generator).copy()
+    m["limit"] = FLOOR_MULTIPLE * floor_of(floors, m["dataset"], m["kind"], m["level"])
+    lost = diverged_runs(metrics)
+    ok = (m["value"] <= m["limit"]) & ~pd.Series(
+        [(d, v, s) in lost for d, v, s in zip(m.dataset, m.variant, m.seed, strict=True)], index=m.index
+    )
+    hits = m[ok].groupby(KEY)["step"].min().astype(float)
+    return hits.reindex(m.groupby(KEY).size().index, fill_value=np.inf).sort_index()
+
+
+def eval_interval(metrics: pd.DataFrame, dataset: str, variant: str) -> int:
+    steps = np.unique(metrics.loc[(metrics["dataset"] == dataset) & (metrics["variant"] == variant), "step"])
+    return int(np.diff(steps).max()) if len(steps) > 1 else 0
+
+
+def _has(series: pd.Series, dataset: str, variant: str) -> bool:
+    return len(series) > 0 and (dataset, variant) in set(
+        zip(series.index.get_level_values(0), series.index.get_level_values(1), strict=True)
+    )
+
+
+def _steps(x: float) -> str:
+    return "never" if not np.isfinite(x) else f"{x:.0f}"
+
+
+# --- claims --------------------------------------------------------------------------------------
+
+
+def judge_e5_1(results: dict) -> Judgement:
+    """Synthetic FSR, multi critics, EMA: every head's final MMD ≤ 2× its floor, in ≥ 2/3 of seeds."""
+    criterion = "every level's final MMD (EMA, median of last 5 evaluations) ≤ 2× its floor, in ≥ 2/3 of seeds"
+    metrics, floors = results["train"], results["floors"]
+    r = ratios(final_values(metrics), floors)
+    if not _has(r, "fsr", "multi"):
+        return Judgement("fsr multi: not run", criterion, False)
+    heads = r.loc[("fsr", "multi", "level")]
+    per_seed = heads.unstack("level")
+    good = (per_seed <= 1).all(axis=1)
+    hits = first_hits(metrics, floors).loc[("fsr", "multi", "level")].unstack("level").max(axis=1)
+    text = "; ".join(
+        f"seed {s}: " + "/".join(f"{v:.2f}" for v in row) + f" (all levels first under at step {_steps(hits[s])})"
+        for s, row in per_seed.iterrows()
+    )
+    steps = int(metrics.loc[metrics["dataset"] == "fsr", "step"].max())
+    raw = ratios(final_values(metrics, generator="raw"), floors)
+    raw_text = f"; raw generator's median ratio {raw.loc[('fsr', 'multi', 'level')].median():.2f}" if len(raw) else ""
+    lost = sum(1 for d, v, _ in diverged_runs(metrics) if (d, v) == ("fsr", "multi"))
+    return Judgement(
+        f"{int(good.sum())}/{len(good)} seeds learned every level after {steps} SGDA steps; MMD/(2×floor) "
+        f"per level 1/2/3: {text}{raw_text}; {lost} diverged",
+        criterion,
+        bool(len(good) and good.mean() >= SEED_SHARE),
+    )
+
+
+def _order_ok(hits: list[float], interval: int) -> bool:
+    """Coarse band learned, and each finer band first under its threshold no earlier than one interval before."""
+    return np.isfinite(hits[0]) and all(b >= a - interval for a, b in zip(hits[:-1], hits[1:], strict=False))
+
+
+def _order_text(hits: pd.DataFrame) -> str:
+    return ", ".join(f"s{s}: " + "→".join(_steps(v) for v in row) for s, row in hits.iterrows())
+
+
+def judge_e5_2(results: dict) -> Judgement:
+    """Bands of the top image are learned coarse to fine (first-hit steps non-decreasing), on fsr and digits."""
+    criterion = (
+        "first step with band MMD ≤ 2× floor non-decreasing from coarse to fine bands (ties within one evaluation "
+        "interval; the coarsest band must be learned), in ≥ 2/3 of seeds, on fsr and on digits"
+    )
+    metrics, floors = results["train"], results["floors"]
+    hits = first_hits(metrics, floors)
+    parts, ok = [], []
+    for dataset in ("fsr", "digits"):
+        if not _has(hits, dataset, "multi"):
+            parts.append(f"{dataset}: not run")
+            ok.append(False)
+            continue
+        interval = eval_interval(metrics, dataset, "multi")
+        band = hits.loc[(dataset, "multi", "band")].unstack("level")
+        head = hits.loc[(dataset, "multi", "level")].unstack("level")
+        good = [_order_ok(list(row), interval) for _, row in band.iterrows()]
+        ok.append(np.mean(good) >= SEED_SHARE)
+        parts.append(
+            f"{dataset}: {sum(good)}/{len(good)} seeds coarse-to-fine; band first hits (1→2→3) {_order_text(band)}; "
+            f"heads {_order_text(head)}; evaluation every {interval} steps"
+        )
+    return Judgement("; ".join(parts), criterion, bool(all(ok)))
+
+
+def judge_e5_3(results: dict) -> Judgement:
+    """Levels 1 and 2 are closer to the truth with multi critics than with a single top critic, every seed."""
+    criterion = "final MMD (EMA) of levels 1 and 2: multi < single, in every seed (synthetic FSR)"
+    final = final_values(results["train"])
+    parts, verdict = [], False
+    for dataset in ("fsr", "digits", "mnist"):
+        if not (_has(final, dataset, "multi") and _has(final, dataset, "single")):
+            parts.append(f"{dataset}: not run")
+            continue
+        multi = final.loc[(dataset, "multi", "level")].unstack("level")[[1, 2]]
+        single = final.loc[(dataset, "single", "level")].unstack("level")[[1, 2]]
+        wins = (multi < single).all(axis=1)
+        if dataset == "fsr":
+            verdict = bool(len(wins) and wins.all())
+        pairs = ", ".join(
+            f"s{s}: {multi.loc[s, 1]:.3g} vs {single.loc[s, 1]:.3g} / {multi.loc[s, 2]:.3g} vs {single.loc[s, 2]:.3g}"
+            for s in multi.index
+        )
+        label = "" if dataset == "fsr" else " (reported)"
+        parts.append(f"{dataset}{label}: multi closer in {int(wins.sum())}/{len(wins)} seeds (L1 / L2: {pairs})")
+    return Judgement("; ".join(parts), criterion, verdict)
+
+
+def judge_e5_4(results: dict) -> Judgement:
+    """The top detail dictionary is recovered (matched |cos| ≥ 0.9) when its width equals the true atoms."""
+    criterion = (
+        f"top-level detail width = true atoms and matched mean |cosine| (EMA, last 5 evaluations) ≥ {DICTIONARY_MATCH}"
+        " in ≥ 2/3 of seeds; beside it the value at initialisation"
+    )
+    metrics, settings = results["train"], results["settings"]
+    final = final_values(metrics, "dictionary_cosine", failed=0.0)
+    if not _has(final, "fsr", "multi"):
+        return Judgement("fsr multi: not run", criterion, False)
+    top = len(settings["fsr"]["atoms"])
+    width, atoms = settings["datasets"]["fsr"]["code_widths"][-1], settings["fsr"]["atoms"][-1]
+    learned = final.loc[("fsr", "multi", "level", top)]
+    detail = final.loc[("fsr", "multi", "band", top)]
+    init = initial_values(metrics, "dictionary_cosine").loc[("fsr", "multi", "level", top)]
+    good = learned >= DICTIONARY_MATCH
+    text = (
+        f"width {width} for {atoms} true atoms; matched |cos| per seed {', '.join(f'{v:.2f}' for v in learned)} "
+        f"(initialisation {', '.join(f'{v:.2f}' for v in init)}; detail part of the atoms "
+        f"{', '.join(f'{v:.2f}' for v in detail)})"
+    )
+    return Judgement(text, criterion, bool(width == atoms and good.mean() >= SEED_SHARE))
+
+
+def judge_e5_5(results: dict) -> Judgement:
+    """Real detail bands are sparse (≤ 3 atoms explain ≥ 80%) and their codes predictable from the coarse level."""
+    criterion = (
+        f"digits and MNIST, every detail level: ≤ 3 active atoms explain ≥ {EXPLAINED_VARIANCE:.0%} of the band's "
+        "held-out variance, and the active set's AUC from the coarser level > every shuffled-pairing AUC"
+    )
+    table = results["sparsity"]
+    parts, ok = [], []
+    for dataset in ("digits", "mnist", "fsr"):
+        rows = table[table["dataset"] == dataset]
+        if rows.empty:
+            parts.append(f"{dataset}: not run")
+            ok += [False] if dataset != "fsr" else []
+            continue
+        good = (rows["explained_variance"] >= EXPLAINED_VARIANCE) & (rows["auc"] > rows["chance_auc_max"])
+        good &= rows["max_active"] <= 3
+        if dataset != "fsr":
+            ok.append(bool(good.all()))
+        cells = ", ".join(
+            f"L{r.level}: EV {r.explained_variance:.2f}, AUC {r.auc:.2f} (chance ≤ {r.chance_auc_max:.2f})"
+            for r in rows.itertuples()
+        )
+        parts.append(f"{dataset}{' (synthetic, for comparison)' if dataset == 'fsr' else ''}: {cells}")
+    return Judgement("; ".join(parts), criterion, bool(ok) and all(ok))
+
+
+CLAIMS = [
+    Claim(
+        "E5.1",
+        "E5",
+        "SGDA with per-resolution critics learns the FSR distribution",
+        "figures/e5_level_curves.pdf",
+        judge_e5_1,
+    ),
+    Claim(
+        "E5.2", "E5", "The bands of the top image are learned coarse to fine", "figures/e5_band_curves.pdf", judge_e5_2
+    ),
+    Claim(
+        "E5.3",
+        "E5",
+        "Per-resolution critics make the intermediate resolutions right",
+        "figures/e5_final.md",
+        judge_e5_3,
+    ),
+    Claim("E5.4", "E5", "The hidden top-level detail dictionary is recovered", "figures/e5_dictionary.md", judge_e5_4),
+    Claim("E5.5", "E5", "The FSR structure is natural in real images", "figures/e5_sparsity.md", judge_e5_5),
+]
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def final_table(results: dict) -> pd.DataFrame:
+    """Per dataset × variant × (head level | top band): final MMD (EMA and raw, median over seeds), the floor,
+    the ratio to 2× floor, seeds learned and the median first-hit step."""
+    metrics, floors = results["train"], results["floors"]
+    ema, raw = final_values(metrics), final_values(metrics, generator="raw")
+    hits = first_hits(metrics, floors)
+    frame = pd.DataFrame({"ema": ema, "raw": raw, "ratio": ratios(ema, floors), "hit": hits}).reset_index()
+    by = frame.groupby(["dataset", "variant", "kind", "level"], sort=False)
+    table = pd.DataFrame(
+        {
+            "final MMD (EMA)": by["ema"].median(),
+            "final MMD (raw)": by["raw"].median(),
+            "MMD / (2×floor)": by["ratio"].median(),
+            "seeds learned": by["ratio"].apply(lambda v: f"{int((v <= 1).sum())}/{len(v)}"),
+            "first hit (median step)": by["hit"].median().map(_steps),  # a string: inf would read "diverged"
+        }
+    ).reset_index()
+    table.insert(4, "floor", floor_of(floors, table["dataset"], table["kind"], table["level"]))
+    table["kind"] = table["kind"].map({"level": "head", "band": "top band"})
+    fd = final_values(metrics, "fd").groupby(["dataset", "variant", "kind", "level"]).median()
+    table["final FD (EMA)"] = [
+        fd.get((d, v, "level", lv), np.nan) if k == "head" else np.nan
+        for d, v, k, lv in zip(table.dataset, table.variant, table.kind, table.level, strict=True)
+    ]
+    return table
+
+
+def dictionary_table(results: dict, truth_density: dict) -> pd.DataFrame:
+    """Synthetic FSR: matched |cos| at initialisation and at the end (EMA, raw), code densities vs the truth."""
+    metrics = results["train"]
+    fsr = metrics[metrics["dataset"] == "fsr"]
+    if fsr.empty:
+        return pd.DataFrame()
+    cos_ema, cos_raw = (
+        final_values(fsr, "dictionary_cosine", failed=0.0),
+        final_values(fsr, "dictionary_cosine", "raw", failed=0.0),
+    )
+    init = initial_values(fsr, "dictionary_cosine")
+    density = final_values(fsr, "density", failed=np.nan)
+    rows = []
+    for variant in dict.fromkeys(fsr["variant"]):
+        for level in sorted(set(fsr["level"]) - {0}):
+            key = ("fsr", variant, "level", level)
+            band = ("fsr", variant, "band", level)
+            rows.append(
+                {
+                    "variant": variant,
+                    "level": level,
+                    "matched |cos| at init": init.loc[key].median(),
+                    "matched |cos| (EMA)": cos_ema.loc[key].median(),
+                    "spread over seeds": f"{cos_ema.loc[key].min():.2f}–{cos_ema.loc[key].max():.2f}",
+                    "matched |cos| (raw)": cos_raw.loc[key].median(),
+                    "detail part (EMA)": cos_ema.loc[band].median() if band in cos_ema.index.droplevel(-1) else np.nan,
+                    "code density (EMA)": density.loc[key].median(),
+                    "true code density": truth_density[level],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def timing_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Measured wall-clock per (dataset, variant), evaluation included: a measurement, kept out of figures/."""
+    by = metrics.groupby(["dataset", "variant"], sort=False)
+    table = pd.DataFrame({"steps": by["step"].max(), "wall-clock (s)": by["wall_clock_s"].max().round(1)}).reset_index()
+    table["steps per second"] = (table["steps"] / table["wall-clock (s)"]).round(1)
+    return table

@@ -1,0 +1,92 @@
+"""E5 figures: per-level and per-band MMD curves (multi vs single critics), generated pyramids beside real ones."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
+
+from gantheory.experiments.e5_claims import FLOOR_MULTIPLE
+
+LOG_LABELS = FormatStrFormatter("%g")
+KIND_TITLE = {"level": "head (output of level {level})", "band": "band {level} of the top image"}
+
+
+def distance_curves(train, floors, kind: str, generator: str = "ema"):
+    """MMD over training for every dataset (rows) and level or band (columns): median over seeds, band
+    min–max, one colour per critic variant; dashed: 2× the sampling floor (below it = learned)."""
+    m = train[(train["metric"] == "mmd") & (train["kind"] == kind) & (train["generator"] == generator)]
+    datasets, levels = list(dict.fromkeys(m["dataset"])), sorted(set(m["level"]))
+    fig, axes = plt.subplots(
+        len(datasets),
+        len(levels),
+        figsize=(3.3 * len(levels), 2.5 * len(datasets)),
+        squeeze=False,
+        layout="constrained",
+    )
+    colours = dict(zip(dict.fromkeys(m["variant"]), sns.color_palette(), strict=False))
+    for r, dataset in enumerate(datasets):
+        for c, level in enumerate(levels):
+            ax = axes[r, c]
+            d = m[(m["dataset"] == dataset) & (m["level"] == level)]
+            for variant, colour in colours.items():
+                v = d[d["variant"] == variant].groupby("step")["value"].agg(["median", "min", "max"])
+                if v.empty:
+                    continue
+                ax.plot(v.index, v["median"], color=colour, label=variant)
+                ax.fill_between(v.index, v["min"], v["max"], color=colour, alpha=0.2, linewidth=0)
+            limit = FLOOR_MULTIPLE * floors.loc[(dataset, kind, level), "floor"]
+            ax.axhline(limit, color="black", linestyle="--", linewidth=0.8, label="2× floor")
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(LOG_LABELS)  # plain numbers: mathtext labels triple the drawing time
+            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.set_title(f"{dataset}: {KIND_TITLE[kind].format(level=level)}")
+            ax.set_xlabel("SGDA step")
+        axes[r, 0].set_ylabel(f"MMD ({generator} generator)")
+    axes[0, 0].legend(fontsize="x-small")
+    what = "output heads" if kind == "level" else "bands of the top-level image"
+    fig.suptitle(f"E5: MMD of the {what} during training (median over seeds, band min–max)")
+    return fig
+
+
+def _pyramid_row(levels: list[np.ndarray], count: int) -> np.ndarray:
+    """`count` samples side by side, each as its levels upsampled to the top size: one image strip."""
+    top = int(round(np.sqrt(levels[-1].shape[-1])))
+    tiles = []
+    for i in range(count):
+        for x in levels:
+            side = int(round(np.sqrt(x.shape[-1])))
+            img = x[i].reshape(side, side)
+            tiles.append(np.kron(img, np.ones((top // side, top // side))))
+            tiles.append(np.full((top, 1), np.nan))
+        tiles.append(np.full((top, 2), np.nan))
+    return np.concatenate(tiles, axis=1)
+
+
+def pyramids(samples: dict, count: int = 4):
+    """Per dataset: real pyramids (levels 1, 2, 3) and the EMA generator's (first finite seed) per critic variant."""
+    datasets = list(dict.fromkeys(d for d, _ in samples))
+    rows = []
+    for dataset in datasets:
+        variants = [v for d, v in samples if d == dataset]
+        first = samples[(dataset, variants[0])]
+        levels = sorted(int(k.removeprefix("real_level")) for k in first if k.startswith("real_level"))
+        rows.append((dataset, "real", [first[f"real_level{lv}"] for lv in levels]))
+        for variant in variants:
+            per_seed = [samples[(dataset, variant)][f"ema_level{lv}"] for lv in levels]
+            seed = next((k for k in range(len(per_seed[0])) if all(np.isfinite(x[k]).all() for x in per_seed)), None)
+            if seed is not None:  # a diverged seed is never drawn
+                rows.append((dataset, f"{variant} (EMA, seed {seed})", [x[seed] for x in per_seed]))
+    fig, axes = plt.subplots(len(rows), 1, figsize=(9, 0.95 * len(rows)), squeeze=False, layout="constrained")
+    for ax, (dataset, label, levels) in zip(axes[:, 0], rows, strict=True):
+        n = min(count, len(levels[0]))
+        real = next(r[2] for r in rows if r[0] == dataset and r[1] == "real")
+        low, high = float(np.min(real[-1])), float(np.max(real[-1]))
+        ax.imshow(_pyramid_row(levels, n), cmap="gray", vmin=low, vmax=high, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_ylabel(f"{dataset}\n{label}", rotation=0, ha="right", va="center", fontsize="small")
+        ax.grid(False)
+    fig.suptitle("E5: pyramids (levels 1, 2, 3 per sample), real vs generated")
+    return fig

@@ -1,0 +1,197 @@
+"""E5 above the engine: the multi-resolution GAN, its EMA generator, evaluation, and claims from data."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from gantheory.data import fsr  # noqa: E402
+from gantheory.experiments import e5_claims, e5_fsr  # noqa: E402
+from gantheory.experiments.e5_reference import real_reference  # noqa: E402
+
+SETTINGS = dict(
+    sides=[2, 4, 8], atoms=[4, 5, 6], level1_density=0.5, gate_fraction=0.5, mask_density=0.5, code_magnitude=[0.5, 1.5]
+)
+MODEL = dict(code_widths=[4, 5, 6], noise_dims=[3, 2, 2], hidden=[8], steps=6, evaluations=2, keep_samples=3)
+TRAINING = dict(
+    rule="simultaneous",
+    lr_d=1e-3,
+    lr_g=1e-3,
+    beta_1=0.0,
+    beta_2=0.9,
+    gp_weight=10.0,
+    ema_decay=0.9,
+    batch_size=16,
+    critic_widths=[8],
+)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    truth = fsr.fsr_truth(SETTINGS, seed=5)
+    train = fsr.sample_fsr(truth, SETTINGS, 400, np.random.default_rng(0))["levels"][-1]
+    pool = fsr.sample_fsr(truth, SETTINGS, 200, np.random.default_rng(1))["levels"][-1]
+    reference = real_reference(pool, 3, 60, 3, seed=2, dataset="fsr")
+    return truth, train, pool, reference
+
+
+def _run(problem, variant="all"):  # a second run's identical bytes: tests/experiments/test_e5_cli.py
+    truth, train, pool, reference = problem
+    atoms = [truth[f"W{level}"] for level in (1, 2, 3)]
+    return e5_fsr.train_run(
+        "fsr", MODEL, variant, {"critics": variant}, TRAINING, 2, 9, train, pool[reference["reference_index"]],
+        reference, 3, atoms,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def multi_run(problem):
+    return _run(problem)
+
+
+def test_reference_has_a_floor_and_bandwidth_per_level_and_band(problem):
+    reference = problem[3]
+    assert {(e["kind"], e["level"]) for e in reference["entries"]} == {
+        (k, lv) for k in ("level", "band") for lv in (1, 2, 3)
+    }
+    assert len(reference["reference_index"]) == 60
+    for entry in reference["entries"]:
+        assert entry["floor"] == pytest.approx(np.quantile(entry["floor_values"], 0.95)) and entry["bandwidth"] > 0
+    assert {e["level"] for e in reference["entries"] if "fd_floor" in e} == {1}  # n = 60 >= 10 d only for 2×2
+
+
+def test_metrics_are_tidy_for_both_generators_and_every_level_and_band(multi_run):
+    frame, samples, atoms = multi_run
+    assert set(frame["generator"]) == {"raw", "ema"} and sorted(set(frame["step"])) == [0, 3, 6]
+    mmd = frame[frame["metric"] == "mmd"]
+    assert len(mmd) == 3 * 2 * 2 * 6  # evaluations × generators × seeds × (3 heads + 3 bands)
+    assert {"fd", "density", "dictionary_cosine"} <= set(frame["metric"])
+    assert np.isfinite(frame["value"]).all() and (frame["diverged_step"] == -1).all()
+    assert samples["ema_level3"].shape == (2, 3, 64) and samples["raw_code3"].shape == (2, 3, 6)
+    np.testing.assert_array_equal(
+        frame.query("step == 0 and generator == 'raw'")["value"].to_numpy(),
+        frame.query("step == 0 and generator == 'ema'")["value"].to_numpy(),
+    )  # before any step the average is the weights themselves
+    assert atoms["initial_atoms3"].shape == (2, 6, 64)
+    assert not np.allclose(atoms["raw_atoms3"], atoms["initial_atoms3"])
+    assert not np.allclose(atoms["ema_atoms3"], atoms["raw_atoms3"])  # the EMA lags the raw weights
+
+
+def test_ema_is_the_decayed_average_updated_every_step(problem):
+    truth, train, *_ = problem
+    gan = e5_fsr.MultiResolutionGAN(MODEL, TRAINING, {"critics": "top"}, fsr.pyramid(train, 3), 1, 4)
+    assert sorted(gan.critics) == [3]  # the single-critic variant trains the top critic only
+    history = [[v.numpy() for v in gan.generator.trainable_variables]]
+    for _ in range(3):
+        gan.train_steps(1)
+        history.append([v.numpy() for v in gan.generator.trainable_variables])
+    gan.sync_ema()
+    ema = [v.numpy() for v in gan.ema_generator.trainable_variables]
+    decay = TRAINING["ema_decay"]
+    for i, value in enumerate(ema):  # step 1 copies, then avg = d·avg + (1 − d)·weights
+        want = history[1][i]
+        for step in (2, 3):
+            want = decay * want + (1 - decay) * history[step][i]
+        np.testing.assert_allclose(value, want, rtol=1e-5, atol=1e-6)
+
+
+def test_unknown_critic_set_is_refused():
+    with pytest.raises(ValueError, match="'all' or 'top'"):
+        e5_fsr.critic_levels({"critics": "middle"}, 3)
+
+
+# --- claims from hand-made measurements ----------------------------------------------------------
+
+
+def _frame(values: dict, dataset="fsr", variant="multi", generator="ema", steps=(0, 100, 200, 300, 400, 500)):
+    """values[(kind, level)] = list over seeds of lists over steps."""
+    rows = []
+    for (kind, level), per_seed in values.items():
+        for seed, series in enumerate(per_seed):
+            for step, value in zip(steps, series, strict=True):
+                rows.append(
+                    dict(dataset=dataset, variant=variant, generator=generator, seed=seed, metric="mmd", kind=kind,
+                         level=level, step=step, value=value, diverged_step=-1)
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _floors(datasets=("fsr",)):
+    rows = [
+        dict(dataset=d, kind=k, level=lv, floor=0.5) for d in datasets for k in ("level", "band") for lv in (1, 2, 3)
+    ]
+    return pd.DataFrame(rows).set_index(["dataset", "kind", "level"])
+
+
+def test_e5_1_needs_every_level_under_twice_the_floor_in_two_thirds_of_seeds():
+    good, bad = [5, 3, 1, 0.9, 0.8, 0.8], [5, 4, 3, 2, 2, 2]
+    values = {("level", lv): [good, good, bad if lv == 3 else good] for lv in (1, 2, 3)}
+    judgement = e5_claims.judge_e5_1({"train": _frame(values), "floors": _floors()})
+    assert judgement.passed and judgement.measured.startswith("2/3 seeds")
+    values[("level", 1)] = [good, bad, good]
+    assert not e5_claims.judge_e5_1({"train": _frame(values), "floors": _floors()}).passed
+
+
+def test_e5_2_orders_first_hits_coarse_to_fine_with_one_interval_of_slack():
+    under, late, never = [2, 0.9, 0.9, 0.9, 0.9, 0.9], [2, 2, 0.9, 0.9, 0.9, 0.9], [2] * 6
+    frames = []
+    for dataset in ("fsr", "digits"):
+        bands = {("band", 1): [under] * 3, ("band", 2): [late] * 3, ("band", 3): [never, late, under]}
+        heads = {("level", lv): [under] * 3 for lv in (1, 2, 3)}
+        frames.append(_frame({**bands, **heads}, dataset=dataset))
+    results = {"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))}
+    judgement = e5_claims.judge_e5_2(results)
+    assert judgement.passed and "3/3 seeds coarse-to-fine" in judgement.measured  # never ≥ anything; ties of one step
+    frames[1].loc[(frames[1]["kind"] == "band") & (frames[1]["level"] == 1), "value"] = 2.0  # coarsest never learned
+    assert not e5_claims.judge_e5_2({**results, "train": pd.concat(frames)}).passed
+    late_coarse = {("band", 1): [[2, 2, 2, 0.9, 0.9, 0.9]] * 3, ("band", 2): [under] * 3, ("band", 3): [under] * 3}
+    frames[1] = _frame({**late_coarse, **{("level", lv): [under] * 3 for lv in (1, 2, 3)}}, dataset="digits")
+    judgement = e5_claims.judge_e5_2({**results, "train": pd.concat(frames)})
+    assert not judgement.passed and "digits: 0/3" in judgement.measured  # band 1 two intervals after band 2
+
+
+def test_e5_3_compares_multi_with_single_in_every_seed():
+    multi = _frame({("level", lv): [[1.0] * 6] * 3 for lv in (1, 2, 3)})
+    single = _frame({("level", lv): [[2.0] * 6] * 3 for lv in (1, 2, 3)}, variant="single")
+    assert e5_claims.judge_e5_3({"train": pd.concat([multi, single])}).passed
+    single.loc[(single["seed"] == 2) & (single["level"] == 2), "value"] = 0.5
+    judgement = e5_claims.judge_e5_3({"train": pd.concat([multi, single])})
+    assert not judgement.passed and "2/3 seeds" in judgement.measured
+
+
+def test_e5_4_needs_width_equal_to_the_true_atoms_and_a_good_match():
+    rows = []
+    for kind, value in (("level", 0.95), ("band", 0.97)):
+        frame = _frame({(kind, 3): [[0.2] + [value] * 5] * 3})
+        rows.append(frame.assign(metric="dictionary_cosine"))
+    for generator in ("raw",):
+        rows.append(_frame({("level", 3): [[0.2] * 6] * 3}, generator=generator).assign(metric="dictionary_cosine"))
+    settings = {"fsr": {"atoms": [4, 5, 6]}, "datasets": {"fsr": {"code_widths": [4, 5, 6]}}}
+    results = {"train": pd.concat(rows), "settings": settings}
+    judgement = e5_claims.judge_e5_4(results)
+    assert judgement.passed and "initialisation 0.20" in judgement.measured
+    settings["datasets"]["fsr"]["code_widths"] = [4, 5, 12]
+    assert not e5_claims.judge_e5_4(results).passed
+
+
+def test_e5_5_needs_sparse_bands_and_predictable_codes_on_both_real_datasets():
+    rows = [
+        dict(dataset=d, level=lv, max_active=3, explained_variance=0.9, auc=0.7, chance_auc_max=0.52)
+        for d in ("digits", "mnist", "fsr")
+        for lv in (2, 3)
+    ]
+    table = pd.DataFrame(rows)
+    assert e5_claims.judge_e5_5({"sparsity": table}).passed
+    table.loc[(table["dataset"] == "mnist") & (table["level"] == 3), "explained_variance"] = 0.5
+    assert not e5_claims.judge_e5_5({"sparsity": table}).passed
+
+
+def test_a_diverged_seed_counts_as_a_failure():
+    good = [5, 1, 0.5, 0.5, 0.5, 0.5]
+    frame = _frame({("level", lv): [good] * 3 for lv in (1, 2, 3)})
+    frame["diverged_step"] = np.where(frame["seed"] > 0, 300, -1)
+    judgement = e5_claims.judge_e5_1({"train": frame, "floors": _floors()})
+    assert not judgement.passed and "2 diverged" in judgement.measured

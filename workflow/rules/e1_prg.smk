@@ -1,0 +1,108 @@
+# E1: PRG-seeded ReLU generators vs trained Lipschitz discriminators (hypergraphs, per-target runs, outputs).
+
+
+rule e1_prepare:
+    """Build every hypergraph from the root seed, count correlated output pairs/triples exactly, certify W1."""
+    output:
+        hypergraphs="results/e1/hypergraphs.npz",
+        table="results/e1/hypergraphs.csv",
+        certificates="results/e1/certificates.csv",
+    params:
+        settings=section_json(config, "e1"),
+        seed=config["seed"],
+    log:
+        "logs/e1_prepare.log",
+    benchmark:
+        "results/benchmarks/e1_prepare.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e1-prepare --settings '{params.settings}' --seed {params.seed}"
+        " --hypergraphs {output.hypergraphs} --table {output.table} --certificates {output.certificates} > {log} 2>&1"
+
+
+rule e1_target:
+    """One target: the Keras ReLU generator vs the NumPy reference (E1.1), its moments (E1.3), and critics and
+    classifiers of every size trained against every generator and the nulls (E1.4-E1.6)."""
+    input:
+        hypergraphs="results/e1/hypergraphs.npz",
+        table="results/e1/hypergraphs.csv",
+    output:
+        mismatch="results/e1/{target}/generator_check.csv",
+        moments="results/e1/{target}/moments.csv",
+        discriminators="results/e1/{target}/discriminators.csv",
+        provenance="results/e1/{target}/provenance.json",
+    params:
+        settings=section_json(config, "e1"),
+        seed=config["seed"],
+    wildcard_constraints:
+        target="|".join(E1_TARGETS),
+    log:
+        "logs/e1_target/{target}.log",
+    benchmark:
+        "results/benchmarks/e1_target/{target}.tsv"
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e1-target --settings '{params.settings}' --seed {params.seed}"
+        " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
+        " --mismatch {output.mismatch} --moments {output.moments} --discriminators {output.discriminators}"
+        " --provenance {output.provenance} > {log} 2>&1"
+
+
+rule e1_outputs:
+    """E1 figures, tables and the judged claims E1.1-E1.6."""
+    input:
+        table="results/e1/hypergraphs.csv",
+        certificates="results/e1/certificates.csv",
+        mismatch=expand("results/e1/{target}/generator_check.csv", target=E1_TARGETS),
+        moments=expand("results/e1/{target}/moments.csv", target=E1_TARGETS),
+        discriminators=expand("results/e1/{target}/discriminators.csv", target=E1_TARGETS),
+    output:
+        claims="results/claims/E1.csv",
+        z_pdf="figures/e1_z_heatmap.pdf",
+        z=report("figures/e1_z_heatmap.png", caption="../report/e1_z_heatmap.rst", category="E1 PRG"),
+        accuracy_pdf="figures/e1_accuracy_heatmap.pdf",
+        accuracy=report("figures/e1_accuracy_heatmap.png", caption="../report/e1_accuracy_heatmap.rst",
+                        category="E1 PRG"),
+        w1_pdf="figures/e1_w1_bound.pdf",
+        w1=report("figures/e1_w1_bound.png", caption="../report/e1_w1_bound.rst", category="E1 PRG"),
+        detection_md="figures/e1_detection.md",
+        detection_tex="figures/e1_detection.tex",
+        detection=report("figures/e1_detection.csv", caption="../report/e1_detection.rst", category="E1 PRG"),
+        moments_md="figures/e1_moments.md",
+        moments_tex="figures/e1_moments.tex",
+        moments=report("figures/e1_moments.csv", caption="../report/e1_moments.rst", category="E1 PRG"),
+        w1_table_md="figures/e1_w1.md",
+        w1_table_tex="figures/e1_w1.tex",
+        w1_table=report("figures/e1_w1.csv", caption="../report/e1_w1.rst", category="E1 PRG"),
+        check_md="figures/e1_generator_check.md",
+        check_tex="figures/e1_generator_check.tex",
+        check=report("figures/e1_generator_check.csv", caption="../report/e1_generator_check.rst",
+                     category="E1 PRG"),
+    params:
+        settings=section_json(config, "e1"),
+        profile=config["profile"],
+    log:
+        "logs/e1_outputs.log",
+    benchmark:
+        "results/benchmarks/e1_outputs.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e1-outputs --settings '{params.settings}' --profile {params.profile}"
+        " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
+        " --moments {input.moments} --discriminators {input.discriminators} --claims {output.claims}"
+        " --out-dir figures > {log} 2>&1"

@@ -1,0 +1,157 @@
+# E5: forward super-resolution, SGDA learns a hierarchical distribution coarse to fine (data, floors, training,
+# real-image sparsity, outputs). digits/MNIST come from e4_dataset (results/data/{dataset}.npz).
+
+
+rule e5_fsr_data:
+    """Sample the synthetic FSR distribution (training set + held-out pool) and save its ground truth."""
+    output:
+        data="results/e5/data/fsr.npz",
+        checksum="results/e5/data/fsr.npz.sha256.json",
+        truth="results/e5/data/fsr_truth.npz",
+        truth_checksum="results/e5/data/fsr_truth.npz.sha256.json",
+    params:
+        settings=section_json(config, "e5"),
+        seed=config["seed"],
+    log:
+        "logs/e5_fsr_data.log",
+    benchmark:
+        "results/benchmarks/e5_fsr_data.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e5-fsr-data --settings '{params.settings}' --seed {params.seed}"
+        " --out {output.data} --truth {output.truth} > {log} 2>&1"
+
+
+rule e5_reference:
+    """A fixed real reference sample, kernel bandwidths and the sampling floor of every level and band."""
+    input:
+        e5_data_input,
+    output:
+        "results/e5/reference/{dataset}.json",
+    params:
+        settings=section_json(config, "e5"),
+        seed=config["seed"],
+    wildcard_constraints:
+        dataset="|".join(E5_SPARSITY_DATASETS),
+    log:
+        "logs/e5_reference/{dataset}.log",
+    benchmark:
+        "results/benchmarks/e5_reference/{dataset}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e5-reference --dataset {wildcards.dataset}"
+        " --settings '{params.settings}' --seed {params.seed} --data {input} --out {output} > {log} 2>&1"
+
+
+rule e5_train:
+    """Train every seed of one (dataset, critic variant) multi-resolution GAN by SGDA, evaluating as it goes."""
+    input:
+        data=e5_data_input,
+        reference="results/e5/reference/{dataset}.json",
+        truth=e5_truth_input,
+    output:
+        metrics="results/e5/train/{dataset}/{variant}/metrics.csv",
+        samples="results/e5/train/{dataset}/{variant}/samples.npz",
+        dictionaries="results/e5/train/{dataset}/{variant}/dictionaries.npz",
+        provenance="results/e5/train/{dataset}/{variant}/provenance.json",
+    params:
+        settings=section_json(config, "e5"),
+        seed=config["seed"],
+        truth=e5_truth_flag,
+    wildcard_constraints:
+        dataset="|".join(E5_SPARSITY_DATASETS),
+    log:
+        "logs/e5_train/{dataset}/{variant}.log",
+    benchmark:
+        "results/benchmarks/e5_train/{dataset}/{variant}.tsv"
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        " --settings '{params.settings}' --seed {params.seed} --data {input.data} --reference {input.reference}"
+        " {params.truth} --metrics {output.metrics} --samples {output.samples}"
+        " --dictionaries {output.dictionaries} --provenance {output.provenance} > {log} 2>&1"
+
+
+rule e5_sparsity:
+    """E5.5: sparse dictionary fits of each detail band of real images (and of the synthetic FSR pool)."""
+    input:
+        [e5_data_path(dataset) for dataset in E5_SPARSITY_DATASETS],
+    output:
+        "results/e5/sparsity.csv",
+    params:
+        settings=section_json(config, "e5"),
+        seed=config["seed"],
+        names=E5_SPARSITY_DATASETS,
+    log:
+        "logs/e5_sparsity.log",
+    benchmark:
+        "results/benchmarks/e5_sparsity.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e5-sparsity --settings '{params.settings}' --seed {params.seed}"
+        " --names {params.names} --data {input} --out {output} > {log} 2>&1"
+
+
+rule e5_outputs:
+    """E5 figures, the final, dictionary and sparsity tables, and the judged claims E5.1-E5.5."""
+    input:
+        metrics=[f"results/e5/train/{d}/{v}/metrics.csv" for d, v in E5_RUNS],
+        samples=[f"results/e5/train/{d}/{v}/samples.npz" for d, v in E5_RUNS],
+        references=expand("results/e5/reference/{dataset}.json", dataset=E5_TRAINED),
+        sparsity="results/e5/sparsity.csv",
+    output:
+        claims="results/claims/E5.csv",
+        levels_pdf="figures/e5_level_curves.pdf",
+        levels=report("figures/e5_level_curves.png", caption="../report/e5_level_curves.rst", category="E5 FSR"),
+        bands_pdf="figures/e5_band_curves.pdf",
+        bands=report("figures/e5_band_curves.png", caption="../report/e5_band_curves.rst", category="E5 FSR"),
+        pyramids_pdf="figures/e5_pyramids.pdf",
+        pyramids=report("figures/e5_pyramids.png", caption="../report/e5_pyramids.rst", category="E5 FSR"),
+        final_md="figures/e5_final.md",
+        final_tex="figures/e5_final.tex",
+        final=report("figures/e5_final.csv", caption="../report/e5_final.rst", category="E5 FSR"),
+        dictionary_md="figures/e5_dictionary.md",
+        dictionary_tex="figures/e5_dictionary.tex",
+        dictionary=report("figures/e5_dictionary.csv", caption="../report/e5_dictionary.rst", category="E5 FSR"),
+        sparsity_md="figures/e5_sparsity.md",
+        sparsity_tex="figures/e5_sparsity.tex",
+        sparsity=report("figures/e5_sparsity.csv", caption="../report/e5_sparsity.rst", category="E5 FSR"),
+        timing=report("results/e5/timing/e5_wallclock.csv", caption="../report/e5_wallclock.rst", category="E5 FSR"),
+    params:
+        settings=section_json(config, "e5"),
+        profile=config["profile"],
+    log:
+        "logs/e5_outputs.log",
+    benchmark:
+        "results/benchmarks/e5_outputs.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory e5-outputs --settings '{params.settings}' --profile {params.profile}"
+        " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
+        " --sparsity {input.sparsity} --claims {output.claims} --out-dir figures --timing-dir results/e5/timing"
+        " > {log} 2>&1"
