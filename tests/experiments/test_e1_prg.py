@@ -158,10 +158,11 @@ def test_e1_1_and_e1_2_use_the_bounds():
 
 
 def test_stacked_discriminators_detect_a_copy_control_and_not_a_null():
+    import tensorflow as tf
+
     from gantheory.experiments.e1_discriminators import Cell, train_and_evaluate
     from gantheory.models.relu_prg import relu_prg_generator
     from gantheory.prg import get_predicate, random_hypergraph
-    import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()  # threads are whatever this test process started with
     h = random_hypergraph(8, 16, np.random.default_rng(0))

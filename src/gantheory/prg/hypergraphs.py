@@ -38,13 +38,13 @@ class _CleanState:
     def __init__(self):
         self.chars: list[dict[int, float]] = []
         self.by_mask: dict[int, list[tuple[int, float]]] = {}
-        self.pair_by_mask: dict[int, dict[int, float]] = {}  # mask → {pair id: Σ ĉ_i(A) ĉ_j(B) over A⊕B = mask}
+        self.pair_by_mask: dict[int, dict[tuple, float]] = {}  # mask → {(i, j): Σ ĉ_i(A) ĉ_j(B) over A⊕B = mask}
 
     def creates_correlation(self, new: dict[int, float]) -> bool:
         if new.get(0, 0.0) != 0.0:
             return True  # a biased output is correlated with the constant (and pairs with other biased ones)
         pair_sum: dict[int, float] = {}
-        triple_sum: dict[int, float] = {}
+        triple_sum: dict[tuple, float] = {}
         for mask, coef in new.items():
             for i, c in self.by_mask.get(mask, ()):
                 pair_sum[i] = pair_sum.get(i, 0.0) + c * coef
@@ -55,7 +55,7 @@ class _CleanState:
     def accept(self, new: dict[int, float]) -> None:
         k = len(self.chars)
         for i, old in enumerate(self.chars):
-            pair = i * 100_000 + k
+            pair = (i, k)
             for a, ca in old.items():
                 for b, cb in new.items():
                     bucket = self.pair_by_mask.setdefault(a ^ b, {})
