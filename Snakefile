@@ -19,6 +19,7 @@ report: "workflow/report/workflow.rst"
 # load rules
 include: "workflow/rules/common.smk"
 include: "workflow/rules/e1_prg.smk"
+include: "workflow/rules/e2_moments.smk"
 include: "workflow/rules/e3_dynamics.smk"
 include: "workflow/rules/e4_ttur.smk"
 include: "workflow/rules/e5_fsr.smk"

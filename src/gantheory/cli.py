@@ -161,9 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", help="files to list (write)")
     p.add_argument("--root", help="folder to check (verify; default: the manifest's folder)")
     p.set_defaults(func=cmd_manifest)
-    from gantheory import cli_e1, cli_e4, cli_e5
+    from gantheory import cli_e1, cli_e2, cli_e4, cli_e5
 
-    for experiment in (cli_e1, cli_e4, cli_e5):
+    for experiment in (cli_e1, cli_e2, cli_e4, cli_e5):
         experiment.register(sub)
     return parser
 

@@ -6,6 +6,9 @@ import json
 
 E1_FIGURES = ["e1_z_heatmap", "e1_accuracy_heatmap", "e1_w1_bound"]
 E1_TABLES = ["e1_detection", "e1_moments", "e1_w1", "e1_generator_check"]
+E2_GENERATORS = ["particles", "mlp"]  # one e2_train job per generator kind (every family inside it)
+E2_FIGURES = ["e2_densities", "e2_trajectories", "e2_topology"]
+E2_TABLES = ["e2_moment_gaps", "e2_gauss_hermite"]
 E3_FAMILIES = ["optimal", "first_order", "ttur"]
 E3_FIGURES = ["e3_success_heatmap", "e3_ttur", "e3_trajectories", "e3_tv_curves"]
 E3_TABLES = ["e3_outcomes"]
@@ -14,9 +17,9 @@ E4_TABLES = ["e4_final"]
 E5_FIGURES = ["e5_level_curves", "e5_band_curves", "e5_pyramids"]
 E5_TABLES = ["e5_final", "e5_dictionary", "e5_sparsity"]
 E5_SPARSITY_DATASETS = ["fsr", "digits", "mnist"]  # E5.5 fits every one; E5 trains those with variants
-EXPERIMENTS = ["E1", "E3", "E4", "E5"]
-FIGURES = E1_FIGURES + E3_FIGURES + E4_FIGURES + E5_FIGURES
-TABLES = E1_TABLES + E3_TABLES + E4_TABLES + E5_TABLES
+EXPERIMENTS = ["E1", "E2", "E3", "E4", "E5"]
+FIGURES = E1_FIGURES + E2_FIGURES + E3_FIGURES + E4_FIGURES + E5_FIGURES
+TABLES = E1_TABLES + E2_TABLES + E3_TABLES + E4_TABLES + E5_TABLES
 FIGURE_FORMATS = ("pdf", "png")
 TABLE_FORMATS = ("md", "tex", "csv")
 
@@ -58,6 +61,7 @@ def run_records(config: dict) -> list[str]:
     """Per-run records that are never committed: asking for them makes a fresh clone (which has the
     committed figures/ but no results/) rerun every experiment instead of finding nothing to do."""
     records = [f"results/e1/{target}/provenance.json" for target in e1_targets(config)]
+    records += [f"results/e2/train/{generator}/provenance.json" for generator in E2_GENERATORS]
     records += [f"results/e3/{family}/provenance.json" for family in E3_FAMILIES]
     records += [f"results/e4/train/{d}/{v}/provenance.json" for d, v in e4_runs(config)]
     records += [f"results/claims/{experiment}.csv" for experiment in EXPERIMENTS]

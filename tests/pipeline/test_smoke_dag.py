@@ -40,7 +40,7 @@ def test_smoke_dag_builds_every_output(smoke_runs):
         assert (smoke_runs[0] / "logs" / "e3_simulate" / f"{family}.log").is_file()
 
 
-CLAIM_COUNTS = {"E1": 6, "E3": 5, "E4": 6, "E5": 5}
+CLAIM_COUNTS = {"E1": 6, "E2": 5, "E3": 5, "E4": 6, "E5": 5}
 CLAIM_IDS = [f"{experiment}.{i}" for experiment, count in CLAIM_COUNTS.items() for i in range(1, count + 1)]
 
 

@@ -1,6 +1,7 @@
 # Shared names for the rule files; helper code lives in the library (gantheory.paths).
 from gantheory.data.store import discard_corrupted
 from gantheory.paths import (
+    E2_GENERATORS,
     E3_FAMILIES,
     E5_SPARSITY_DATASETS,
     EXPERIMENTS,
