@@ -1,0 +1,313 @@
+"""E2 — restricted discriminators match moments; strict divergences converge weakly (Liu et al. 2017).
+
+One training job is one (discriminator family, generator kind): every (variant, target, seed) of it is
+a stacked run of one computation — a polynomial family stacks its degrees k too — trained by the engine's
+descent–ascent (train.gda) with fresh target batches every step. Generators: N learnable particles (the
+generated measure is the particle set itself) or a small stacked Keras MLP fed a U[low, high] latent.
+Particles start as draws from that same uniform: a start that is neither target, so matching the target's
+shape is the generator's job (a Gaussian latent would hand N(0, 1) to a linear generator). Each seed index
+starts from the same particles and the same MLP weights in every family, so families compare paired.
+
+Every evaluation measures each run against its target *population* (metrics.one_d): exact W1 and MMD on N
+generated points (the generator's size, the size of the sampling floor), raw-moment gaps, and the family's
+own divergence d_F in closed form (the critic's estimate for WGAN-GP, which has none). The MLP's moments and
+d_F use `eval_samples` points, so sampling noise there stays well under the claims' tolerances.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from gantheory.experiments.e2_exact import bandwidth, targets_of
+from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
+from gantheory.models.discriminators import LinearSpan, build_family, critic_optimizer
+from gantheory.models.stacked import stacked_mlp
+from gantheory.seeding import derive_seed
+from gantheory.train.gda import GradientDescentAscent, run_training
+
+GENERATORS = ("particles", "mlp")
+
+
+def run_table(family: dict, settings: dict) -> pd.DataFrame:
+    """The stacked runs of a family: one row per (variant, target, seed index)."""
+    variants = [f"k={k}" for k in family["degrees"]] if family["kind"] == "polynomial" else [family["kind"]]
+    rows = [
+        {"variant": v, "target": t, "seed": s}
+        for v in variants
+        for t in settings["targets"]
+        for s in range(settings["seeds"])
+    ]
+    return pd.DataFrame(rows)
+
+
+def _padded(target: GaussianMixture1D, components: int) -> tuple[np.ndarray, ...]:
+    """(weights, means, sds) padded with zero-weight copies, so every run's target has the same shape."""
+    pad = components - target.weights.size
+    weights = np.concatenate([target.weights, np.zeros(pad)])
+    return (weights, *(np.concatenate([v, np.repeat(v[-1:], pad)]) for v in (target.means, target.sds)))
+
+
+class TargetSampler:
+    """Fresh, stateless draws from each run's own Gaussian mixture: (K, B, 1) for K stacked runs."""
+
+    def __init__(self, targets: list[GaussianMixture1D]):
+        components = max(t.weights.size for t in targets)
+        weights, means, sds = (np.stack(v) for v in zip(*(_padded(t, components) for t in targets), strict=True))
+        self.edges = tf.constant(np.cumsum(weights, axis=1)[:, None, :-1], tf.float32)  # (K, 1, C − 1)
+        self.means, self.sds = tf.constant(means, tf.float32), tf.constant(sds, tf.float32)
+
+    def __call__(self, batch: int, seed):
+        pick_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+        k = self.means.shape[0]
+        u = tf.random.stateless_uniform((k, batch, 1), pick_seed)
+        component = tf.reduce_sum(tf.cast(u >= self.edges, tf.int32), axis=-1)  # inverse CDF of the weights
+        mu = tf.gather(self.means, component, batch_dims=1)
+        sd = tf.gather(self.sds, component, batch_dims=1)
+        return (mu + sd * tf.random.stateless_normal((k, batch), noise_seed))[..., None]
+
+
+class Particles:
+    """N learnable points per run, (K, N, 1): the generated measure is the point set itself. A step sees all
+    N points, or a fresh random minibatch of `batch_size` of them when that is smaller (as a GAN sees
+    generator samples): then only the points drawn move by their gradient."""
+
+    def __init__(self, start: np.ndarray, batch_size: int):
+        self.points = tf.Variable(start[..., None].astype(np.float32), name="particles")
+        self.variables = [self.points]
+        self.size = start.shape[1]
+        self.batch_size = min(batch_size, self.size)
+
+    def batch(self, seed):
+        if self.batch_size == self.size:
+            return self.points
+        k = self.points.shape[0]
+        keys = tf.random.stateless_uniform((k, self.size), seed)
+        drawn = tf.math.top_k(keys, self.batch_size).indices  # without replacement, per run
+        return tf.gather(self.points, drawn, batch_dims=1)
+
+    def sample(self, n: int, index: int) -> np.ndarray:
+        return self.points.numpy()[..., 0]
+
+
+class MLPGenerator:
+    """K stacked ReLU MLPs x = G(z), z ~ U[low, high]^latent_dim."""
+
+    def __init__(self, spec: dict, low: float, high: float, batch_size: int, weights: list, eval_key: int):
+        self.latent_dim, self.batch_size, self.low, self.high = spec["latent_dim"], batch_size, low, high
+        self.seeds = len(weights)
+        self.model = stacked_mlp(list(spec["widths"]), 1, self.seeds, 0, name="generator")
+        self.model(tf.zeros((self.seeds, 1, self.latent_dim)))
+        self.model.set_weights([np.concatenate(ws) for ws in zip(*weights, strict=True)])
+        self.variables = list(self.model.trainable_variables)
+        self.eval_key = tf.constant(eval_key, tf.int64)
+
+    def _latent(self, n, seed):
+        shape = (self.seeds, n, self.latent_dim)
+        return tf.random.stateless_uniform(shape, seed, minval=self.low, maxval=self.high)
+
+    def batch(self, seed):
+        return self.model(self._latent(self.batch_size, seed))
+
+    def sample(self, n: int, index: int) -> np.ndarray:
+        """(K, n) from an evaluation stream that training never draws from."""
+        seed = tf.stack([self.eval_key, tf.constant(index, tf.int64)])
+        return self.model(self._latent(n, seed)).numpy()[..., 0]
+
+
+def initial_generators(generator: str, runs: pd.DataFrame, settings: dict, batch_size: int, seed: int):
+    """The generator of every run, built from its seed index only (identical across families)."""
+    low, high = settings["init"]["low"], settings["init"]["high"]
+    indices = sorted(set(runs["seed"]))
+    if generator == "particles":
+        n = settings["particles"]
+        start = {s: np.random.default_rng(derive_seed(seed, "e2", "particles", s)).uniform(low, high, n) for s in indices}
+        return Particles(np.stack([start[s] for s in runs["seed"]]), batch_size)
+    spec = settings["generators"]["mlp"]
+    single = {}
+    for s in indices:
+        model = stacked_mlp(list(spec["widths"]), 1, 1, derive_seed(seed, "e2", "mlp", s), name="init")
+        model(tf.zeros((1, 1, spec["latent_dim"])))
+        single[s] = model.get_weights()
+    evaluation_key = derive_seed(seed, "e2", "mlp-evaluation")
+    return MLPGenerator(spec, low, high, batch_size, [single[s] for s in runs["seed"]], evaluation_key)
+
+
+def generator_learning_rate(spec: dict, steps: int):
+    """Adam's step size, cosine-decayed to `lr_final` × lr over the run: the end state is then an average
+    over the last fresh batches rather than one noisy step (constant if lr_final = 1)."""
+    if spec["lr_final"] >= 1.0:
+        return spec["lr"]
+    return keras.optimizers.schedules.CosineDecay(spec["lr"], max(steps, 1), alpha=spec["lr_final"])
+
+
+class MomentGAN:
+    """A family against a generator, K stacked runs, advanced by the engine's descent–ascent rule."""
+
+    def __init__(self, family_spec: dict, generator, runs: pd.DataFrame, targets: dict, settings: dict, seed: int):
+        self.runs, self.generator = runs, generator
+        self.targets = [targets[t] for t in runs["target"]]
+        k = len(runs)
+        per_run = {
+            "degree": [int(v.split("=")[1]) if v.startswith("k=") else 1 for v in runs["variant"]],
+            "loc": [t.mean for t in self.targets],
+            "scale": [t.sd for t in self.targets],
+            "bandwidth": [bandwidth(t, settings) for t in self.targets],
+        }
+        self.family = build_family(family_spec, k, per_run, derive_seed(seed, "family"))
+        self.sampler = TargetSampler(self.targets)
+        self.real_batch = generator.batch_size
+        self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
+        self.eval_key = derive_seed(seed, "evaluation")
+        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
+        gen_spec = settings["generators"][self.generator_kind]
+        g_optimizer = keras.optimizers.Adam(
+            generator_learning_rate(gen_spec, family_spec["steps"]), beta_1=gen_spec["beta_1"], beta_2=gen_spec["beta_2"]
+        )
+        has_critic = bool(self.family.variables)
+        self.gda = GradientDescentAscent(
+            family_spec["rule"] if has_critic else "alternating",
+            family_spec["n_critic"] if has_critic else 1,
+            self.family.variables,
+            generator.variables,
+            critic_optimizer(family_spec) if has_critic else None,
+            g_optimizer,
+            self._critic_losses if has_critic else (lambda: tf.zeros((k,))),
+            self._generator_losses,
+            seeds=k,
+            d_project=self.family.project if has_critic else None,
+        )
+        self.train_steps = self.gda.compile_chunk()
+
+    @property
+    def generator_kind(self) -> str:
+        return "particles" if isinstance(self.generator, Particles) else "mlp"
+
+    def _next_seed(self):
+        return tf.stack([self.stream_key, tf.convert_to_tensor(self.counter.assign_add(1))])
+
+    def _critic_losses(self):
+        real = self.sampler(self.real_batch, self._next_seed())
+        return self.family.critic_losses(real, self.generator.batch(self._next_seed()), self._next_seed())
+
+    def _generator_losses(self):
+        real = self.sampler(self.real_batch, self._next_seed())
+        return self.family.generator_losses(real, self.generator.batch(self._next_seed()))
+
+    # --- evaluation ------------------------------------------------------------------------------
+    def evaluate(self, step: int, settings: dict) -> list[dict]:
+        """Per run: exact W1/MMD to the target on N points, moment gaps, d_F; nothing for a diverged run."""
+        n, orders = settings["particles"], range(1, settings["moment_orders"] + 1)
+        many = self.generator.sample(max(n, settings["eval_samples"]), index=2 * step)
+        if isinstance(self.generator, Particles):
+            many = many[:, :n]
+        points = many[:, :n]
+        finite = np.isfinite(many).all(axis=1)
+        objective = self._objective(many if isinstance(self.family, LinearSpan) else points, step, finite)
+        rows = []
+        for k, target in enumerate(self.targets):
+            if not finite[k]:
+                rows.append({"run": k, "metric": "diverged", "value": 1.0})
+                continue
+            h = bandwidth(target, settings)
+            values = {
+                "w1": wasserstein1_to_mixture(points[k], target),
+                "mmd": mmd_to_mixture(points[k], target, h),
+                **{f"moment_gap_{j}": g for j, g in zip(orders, moment_gaps(many[k], target, orders), strict=True)},
+            }
+            for name, per_run in objective.items():
+                if per_run is not None:
+                    values[name] = per_run[k]
+            rows += [{"run": k, "metric": m, "value": float(v)} for m, v in values.items()]
+        return rows
+
+    def _objective(self, samples: np.ndarray, step: int, finite: np.ndarray) -> dict:
+        """d_F exactly where a closed form exists, else the critic's estimate on fresh evaluation batches
+        (undefined at step 0: an untrained critic estimates nothing); restricted spans add their max gap."""
+        safe = np.where(finite[:, None], samples, 0.0)
+        out = {"objective": self.family.population_divergence(safe, self.targets), "critic_estimate": None}
+        if self.family.variables and step > 0:
+            n = samples.shape[1]
+            seed = tf.constant([self.eval_key, 2 * step + 1], tf.int64)
+            real = self.sampler(n, seed)
+            estimate = self.family.estimate(real, tf.constant(safe[..., None], tf.float32)).numpy()
+            out["critic_estimate"] = estimate
+            if out["objective"] is None:
+                out["objective"] = estimate
+        if isinstance(self.family, LinearSpan):
+            out["max_feature_gap"] = np.abs(self.family.population_gaps(safe, self.targets)).max(axis=1)
+        return out
+
+
+def train_family(family_name: str, generator_kind: str, settings: dict, seed: int):
+    """Train every run of one (family, generator). Returns (tidy metrics, final points {run label: (N,)},
+    wall-clock seconds); the metrics hold no timings, so identical runs give identical files."""
+    if family_name not in settings["families"]:
+        raise ValueError(f"family {family_name!r} is not in e2.families; expected one of {sorted(settings['families'])}")
+    if generator_kind not in GENERATORS:
+        raise ValueError(f"generator must be one of {GENERATORS}, got {generator_kind!r}")
+    family = settings["families"][family_name]
+    runs = run_table(family, settings)
+    run_seed = derive_seed(seed, "e2", family_name, generator_kind)
+    generator = initial_generators(generator_kind, runs, settings, family["batch_size"], seed)
+    gan = MomentGAN(family, generator, runs, targets_of(settings), settings, run_seed)
+    steps = family["steps"]
+    chunk, schedule = evaluation_schedule(steps, family["evaluations"])
+    log = run_training(
+        gan.train_steps,
+        len(runs),
+        steps,
+        chunk,
+        lambda step: gan.evaluate(step, settings) if step in schedule else [],
+        label=f"E2 {family_name} {generator_kind}",
+    )
+    rows = []
+    for step, evaluation in zip(log.steps, log.evaluations, strict=True):
+        for row in evaluation:
+            run = runs.iloc[row["run"]]
+            rows.append(
+                {
+                    "experiment": "E2",
+                    "family": family_name,
+                    "kind": family["kind"],
+                    "strict": gan.family.strict,
+                    "generator": generator_kind,
+                    "variant": run["variant"],
+                    "target": run["target"],
+                    "seed": int(run["seed"]),
+                    "step": step,
+                    "metric": row["metric"],
+                    "value": row["value"],
+                    "diverged_step": int(log.diverged_step[row["run"]]),
+                }
+            )
+    final = gan.generator.sample(settings["particles"], index=10**9)
+    points = {run_label(family_name, r.variant, r.target, r.seed): final[k] for k, r in enumerate(runs.itertuples())}
+    return pd.DataFrame(rows), points, log.wall_clock_s[-1]
+
+
+def evaluation_schedule(steps: int, evaluations: int) -> tuple[int, set[int]]:
+    """(chunk, evaluation steps): step 0 and `evaluations` steps spaced evenly in log(step) up to `steps`, on
+    a grid of 1% of the run. Convergence happens early and then levels off; log spacing samples each stage
+    alike, so a curve (and E2.4's rank correlation) is not dominated by the noise of a long plateau."""
+    chunk = max(1, steps // 100)
+    grid = np.geomspace(chunk, max(steps, chunk), max(evaluations, 1))
+    return chunk, {0, steps, *(int(min(steps, chunk * round(g / chunk))) for g in grid)}
+
+
+def run_label(family: str, variant: str, target: str, seed: int) -> str:
+    """The key of a run's final points in the samples file."""
+    return f"{family}/{variant}/{target}/{seed}"
+
+
+def train_generator(generator_kind: str, settings: dict, seed: int, families: list[str] | None = None):
+    """Every family (or the named ones) against one generator kind: (metrics, final points, seconds per family)."""
+    frames, points, seconds = [], {}, {}
+    for name in families or list(settings["families"]):
+        frame, final, wall = train_family(name, generator_kind, settings, seed)
+        frames.append(frame)
+        points.update(final)
+        seconds[name] = wall
+    return pd.concat(frames, ignore_index=True), points, seconds

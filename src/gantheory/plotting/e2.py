@@ -1,0 +1,145 @@
+"""E2 figures: final densities per family, objective and W1 trajectories per family, the exact checks."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from gantheory.experiments.e2_exact import family_order, targets_of
+
+OBJECTIVE_CLIP = 1e-3  # relative objectives below this (or ≤ 0, a critic's estimate can be) sit on the axis
+
+
+def _degree(variant: str) -> int:
+    return int(variant.split("=")[1]) if variant.startswith("k=") else 0
+
+
+def density_columns(metrics: pd.DataFrame, settings: dict) -> list[tuple[str, str]]:
+    """(family, variant) columns: the closed-form polynomial degrees k ≥ 2, then every other family at its
+    highest degree (a trained-coefficient polynomial family is in the table, not here)."""
+    present = metrics[["family", "variant"]].drop_duplicates()
+    columns = []
+    for family in family_order(settings, set(present["family"])):
+        spec = settings["families"][family]
+        variants = sorted(present.loc[present["family"] == family, "variant"], key=_degree)
+        if spec["kind"] == "polynomial" and spec["inner"] == "closed_form":
+            columns += [(family, v) for v in variants if _degree(v) >= 2]
+        elif spec["kind"] != "polynomial":
+            columns.append((family, variants[-1]))
+    return columns
+
+
+def _rows(metrics: pd.DataFrame, settings: dict) -> list[tuple[str, str]]:
+    generators = list(dict.fromkeys(metrics["generator"]))
+    return [(t, g) for t in settings["targets"] for g in generators]
+
+
+def densities(points: dict, metrics: pd.DataFrame, settings: dict):
+    """Histogram of seed 0's final N points per (target, generator) row and (family, variant) column, with
+    the target's density (black)."""
+    targets, columns, rows = targets_of(settings), density_columns(metrics, settings), _rows(metrics, settings)
+    fig, axes = plt.subplots(
+        len(rows),
+        len(columns),
+        figsize=(1.7 * len(columns), 1.5 * len(rows)),
+        squeeze=False,
+        sharex="row",
+        layout="constrained",
+    )
+    for i, (target, generator) in enumerate(rows):
+        mixture = targets[target]
+        grid = np.linspace(mixture.mean - 4 * mixture.sd, mixture.mean + 4 * mixture.sd, 400)
+        bins = np.linspace(grid[0], grid[-1], 41)
+        for j, (family, variant) in enumerate(columns):
+            ax = axes[i, j]
+            x = points.get(f"{family}/{variant}/{target}/0")
+            if x is not None:
+                ax.hist(np.clip(x, grid[0], grid[-1]), bins=bins, density=True, color=sns.color_palette()[0], alpha=0.7)
+            ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8)
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(f"{family}\n{variant}" if variant != settings["families"][family]["kind"] else family)
+            if j == 0:
+                ax.set_ylabel(f"{target}\n{generator}")
+    fig.suptitle("E2: final generated points (seed 0) against the target density (black)")
+    return fig
+
+
+def _top_variant(metrics: pd.DataFrame, family: str) -> str:
+    variants = metrics.loc[metrics["family"] == family, "variant"].unique()
+    return max(variants, key=_degree)
+
+
+def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
+    """W1 / floor (solid) and the family's objective relative to its first value (dashed) over training,
+    median over seeds with a min–max band; one column per family (a polynomial family at its highest k)."""
+    families = family_order(settings, set(metrics["family"]))
+    rows = _rows(metrics, settings)
+    fig, axes = plt.subplots(
+        len(rows),
+        len(families),
+        figsize=(2.6 * len(families), 1.9 * len(rows)),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+    )
+    colours = sns.color_palette()
+    for i, (target, generator) in enumerate(rows):
+        for j, family in enumerate(families):
+            ax = axes[i, j]
+            variant = _top_variant(metrics, family)
+            run = metrics[
+                (metrics["family"] == family)
+                & (metrics["variant"] == variant)
+                & (metrics["target"] == target)
+                & (metrics["generator"] == generator)
+            ]
+            w1 = run[run["metric"] == "w1"].pivot_table(index="step", columns="seed", values="value") / floors[target]
+            objective = run[run["metric"] == "objective"].pivot_table(index="step", columns="seed", values="value")
+            objective = (objective / objective.dropna().iloc[0]).clip(lower=OBJECTIVE_CLIP) if len(objective) else objective
+            for frame, colour, style, label in ((w1, colours[0], "-", "W1 / floor"), (objective, colours[1], "--", "d_F / d_F(first)")):
+                if frame.empty:
+                    continue
+                ax.plot(frame.index, frame.median(axis=1), color=colour, linestyle=style, label=label)
+                ax.fill_between(frame.index, frame.min(axis=1), frame.max(axis=1), color=colour, alpha=0.2, linewidth=0)
+            ax.axhline(2.0, color="grey", linewidth=0.6, linestyle=":")
+            ax.axhline(1.5, color="grey", linewidth=0.6, linestyle="-.")
+            ax.set_yscale("log")
+            ax.set_xscale("symlog", linthresh=max(1, int(w1.index[1]) if len(w1) > 1 else 1))  # log-spaced evaluations
+            if i == 0:
+                ax.set_title(f"{family} ({variant})" if variant != settings["families"][family]["kind"] else family)
+            if j == 0:
+                ax.set_ylabel(f"{target}, {generator}")
+            if i == len(rows) - 1:
+                ax.set_xlabel("generator step")
+    for ax in axes.flat:
+        ax.label_outer()
+    axes[0, 0].legend(fontsize="x-small")
+    fig.suptitle("E2: W1 / sampling floor and the objective during training (grey: 2× and 1.5× the floor)")
+    return fig
+
+
+def exact_checks(dirac: pd.DataFrame, gauss_hermite: pd.DataFrame):
+    """E2.5: W1 and JS along δ_{1/n} → δ₀. E2.1: distances of the q-point Gauss–Hermite measure to N(0, 1)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+    left.plot(dirac["n"], dirac["W1"], label="W1(δ_{1/n}, δ₀)")
+    left.plot(dirac["n"], dirac["JS"], label="JS(δ_{1/n}, δ₀)")
+    left.axhline(math.log(2.0), color="grey", linestyle=":", linewidth=0.8)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("n")
+    left.legend(fontsize="small")
+    left.set_title("E2.5: W1 → 0 while JS stays log 2")
+    for column, label in (("W1", "W1"), ("MMD", "MMD"), ("polynomial divergence (degree 2q-1)", "d_poly, degree 2q−1")):
+        values = gauss_hermite[column].clip(lower=1e-17)  # an exact zero sits on the axis
+        right.plot(gauss_hermite["q"], values, marker="o", label=label)
+    right.set_yscale("log")
+    right.set_xlabel("q (Gauss–Hermite points)")
+    right.legend(fontsize="small")
+    right.set_title("E2.1: q-point Gauss–Hermite measure vs N(0, 1)")
+    return fig

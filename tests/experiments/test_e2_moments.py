@@ -1,0 +1,99 @@
+"""E2 training above the engine: per-run targets, paired generators, and short runs that must move."""
+
+import copy
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from gantheory.experiments import e2_moments as e2  # noqa: E402
+from gantheory.experiments.e2_exact import targets_of  # noqa: E402
+
+SETTINGS = {
+    "seeds": 2,
+    "particles": 200,
+    "eval_samples": 400,
+    "moment_orders": 4,
+    "bandwidth_factor": 1.0,
+    "floor_repeats": 5,
+    "targets": {
+        "bimodal": {"weights": [0.5, 0.5], "means": [-2.0, 2.0], "sds": [0.5, 0.5]},
+        "normal": {"weights": [1.0], "means": [0.0], "sds": [1.0]},
+    },
+    "init": {"low": -1.0, "high": 1.0},
+    "generators": {
+        "particles": {"lr": 0.02, "lr_final": 0.1, "beta_1": 0.5, "beta_2": 0.9},
+        "mlp": {"widths": [8], "latent_dim": 1, "lr": 0.003, "lr_final": 1.0, "beta_1": 0.5, "beta_2": 0.9},
+    },
+    "families": {
+        "polynomial": {"kind": "polynomial", "inner": "closed_form", "degrees": [2, 4], "batch_size": 200,
+                       "steps": 150, "evaluations": 3},
+        "mmd": {"kind": "mmd", "batch_size": 64, "steps": 4, "evaluations": 2},
+    },
+    "exact": {"gauss_hermite": [2], "dirac_max": 5},
+}  # fmt: skip
+
+
+def test_target_sampler_draws_each_runs_own_mixture():
+    targets = list(targets_of(SETTINGS).values())
+    sampler = e2.TargetSampler(targets)
+    x = sampler(20000, tf.constant([1, 2], tf.int64)).numpy()[..., 0]
+    assert x.shape == (2, 20000)
+    np.testing.assert_allclose(x.std(axis=1), [t.sd for t in targets], rtol=0.03)
+    assert abs(np.mean(x[0] > 0) - 0.5) < 0.02 and abs(np.mean(np.abs(x[0]) < 1)) < 0.05  # two modes at ±2
+    np.testing.assert_array_equal(x, sampler(20000, tf.constant([1, 2], tf.int64)).numpy()[..., 0])
+
+
+def test_generators_start_the_same_in_every_family_and_particle_batches_are_subsets():
+    poly_runs = e2.run_table(SETTINGS["families"]["polynomial"], SETTINGS)
+    mmd_runs = e2.run_table(SETTINGS["families"]["mmd"], SETTINGS)
+    assert len(poly_runs) == 2 * 2 * 2 and len(mmd_runs) == 2 * 2
+    a = e2.initial_generators("particles", poly_runs, SETTINGS, 50, seed=7)
+    b = e2.initial_generators("particles", mmd_runs, SETTINGS, 50, seed=7)
+    first = poly_runs.index[(poly_runs["seed"] == 1) & (poly_runs["target"] == "normal")][0]
+    np.testing.assert_array_equal(a.points.numpy()[first], b.points.numpy()[1])  # mmd run 1: bimodal, seed 1
+    batch = a.batch(tf.constant([3, 4], tf.int64)).numpy()[..., 0]
+    assert batch.shape == (8, 50) and all(len(np.unique(row)) == 50 for row in batch)
+    assert np.isin(batch[0], a.points.numpy()[0, :, 0]).all()
+    m1 = e2.initial_generators("mlp", poly_runs, SETTINGS, 32, seed=7)
+    m2 = e2.initial_generators("mlp", mmd_runs, SETTINGS, 32, seed=7)
+    np.testing.assert_array_equal(m1.model.get_weights()[0][first], m2.model.get_weights()[0][1])
+
+
+def test_polynomial_training_matches_moments_and_is_deterministic():
+    frame, points, seconds = e2.train_family("polynomial", "particles", SETTINGS, seed=3)
+    again, points_again, _ = e2.train_family("polynomial", "particles", SETTINGS, seed=3)
+    assert frame.equals(again) and all(np.array_equal(points[k], points_again[k]) for k in points)
+    objective = frame[frame["metric"] == "objective"].pivot_table(
+        index="step", columns=["variant", "target", "seed"], values="value"
+    )
+    assert (objective.iloc[-1] < 0.25 * objective.iloc[0]).all()  # d_poly falls in every run
+    last = frame[(frame["step"] == frame["step"].max()) & (frame["metric"] == "moment_gap_2")]
+    assert (last["value"].abs() < 0.15 * 4.25).all()  # the bimodal's second moment is 4.25
+    assert set(frame["metric"]) >= {"w1", "mmd", "objective", "max_feature_gap", "moment_gap_1", "moment_gap_4"}
+    assert len(points) == 8 and points["polynomial/k=4/normal/1"].shape == (200,)
+    assert seconds > 0 and (frame["diverged_step"] == -1).all()
+
+
+def test_mlp_strict_family_runs_and_reports_the_objective():
+    frame, points, _ = e2.train_family("mmd", "mlp", SETTINGS, seed=3)
+    assert sorted(frame["step"].unique()) == [0, 1, 4]  # step 0, then log-spaced up to the end
+    w1 = frame[frame["metric"] == "w1"]
+    assert np.isfinite(w1["value"]).all() and len(w1) == 3 * 4
+    assert points["mmd/mmd/bimodal/0"].shape == (200,)
+
+
+def test_unknown_family_or_generator_is_refused_by_name():
+    with pytest.raises(ValueError, match="not in e2.families"):
+        e2.train_family("splines", "particles", SETTINGS, seed=0)
+    with pytest.raises(ValueError, match="generator must be one of"):
+        e2.train_family("mmd", "flow", SETTINGS, seed=0)
+    bad = copy.deepcopy(SETTINGS)
+    del bad["families"]["mmd"]["batch_size"]
+    from gantheory.experiments.e2_exact import check_settings
+
+    with pytest.raises(ValueError, match="e2.families.mmd.batch_size"):
+        check_settings(bad)

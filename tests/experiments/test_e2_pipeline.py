@@ -1,0 +1,107 @@
+"""E2 end to end on smoke-sized settings: the CLI commands in sequence, twice, byte for byte."""
+
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import filecmp  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from gantheory import cli_e2  # noqa: E402
+
+# The smoke profile's e2 section in miniature (config/smoke.yaml drives the DAG test in tests/pipeline).
+SMOKE = {
+    "seeds": 2,
+    "particles": 100,
+    "eval_samples": 200,
+    "moment_orders": 4,
+    "bandwidth_factor": 1.0,
+    "floor_repeats": 5,
+    "targets": {
+        "bimodal": {"weights": [0.5, 0.5], "means": [-2.0, 2.0], "sds": [0.5, 0.5]},
+        "normal": {"weights": [1.0], "means": [0.0], "sds": [1.0]},
+    },
+    "init": {"low": -1.0, "high": 1.0},
+    "generators": {
+        "particles": {"lr": 0.01, "lr_final": 0.1, "beta_1": 0.5, "beta_2": 0.9},
+        "mlp": {"widths": [4], "latent_dim": 1, "lr": 0.003, "lr_final": 0.1, "beta_1": 0.5, "beta_2": 0.9},
+    },
+    "families": {
+        "polynomial": {"kind": "polynomial", "inner": "closed_form", "degrees": [2, 4], "batch_size": 100,
+                       "steps": 6, "evaluations": 2},
+        "polynomial_ascent": {"kind": "polynomial", "inner": "ascent", "degrees": [2], "rule": "ttur",
+                              "n_critic": 1, "lr_d": 0.05, "beta_1": 0.5, "beta_2": 0.9, "batch_size": 100,
+                              "steps": 6, "evaluations": 2},
+        "relu": {"kind": "relu", "inner": "closed_form", "features": 16, "batch_size": 100, "steps": 6,
+                 "evaluations": 2},
+        "mmd": {"kind": "mmd", "batch_size": 32, "steps": 6, "evaluations": 2},
+        "wgan_gp": {"kind": "wgan_gp", "widths": [4], "gp_weight": 0.1, "rule": "alternating", "n_critic": 1,
+                    "lr_d": 1e-3, "beta_1": 0.5, "beta_2": 0.9, "batch_size": 32, "steps": 6, "evaluations": 2},
+    },
+    "exact": {"gauss_hermite": [2, 3], "dirac_max": 20},
+}  # fmt: skip
+SEED = 20261123
+
+
+def run_cli(*argv: str) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int)
+    cli_e2.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    args.func(args)
+
+
+def run_e2(root: Path, settings: dict) -> None:
+    """exact → train (each generator kind) → outputs, with the paths the Snakemake rules use."""
+    s, r = json.dumps(settings, sort_keys=True), root / "results" / "e2"
+    run_cli("e2-exact", "--settings", s, "--seed", str(SEED), "--gauss-hermite", str(r / "gauss_hermite.csv"),
+            "--dirac", str(r / "dirac.csv"), "--floors", str(r / "floors.csv"))  # fmt: skip
+    for generator in ("particles", "mlp"):
+        out = r / "train" / generator
+        run_cli("--threads", "1", "e2-train", "--generator", generator, "--settings", s, "--seed", str(SEED),
+                "--metrics", str(out / "metrics.csv"), "--samples", str(out / "samples.npz"),
+                "--provenance", str(out / "provenance.json"))  # fmt: skip
+    run_cli("e2-outputs", "--settings", s, "--gauss-hermite", str(r / "gauss_hermite.csv"), "--dirac",
+            str(r / "dirac.csv"), "--floors", str(r / "floors.csv"), "--metrics",
+            *(str(r / "train" / g / "metrics.csv") for g in ("particles", "mlp")), "--samples",
+            *(str(r / "train" / g / "samples.npz") for g in ("particles", "mlp")), "--profile", "smoke",
+            "--claims", str(root / "results" / "claims" / "E2.csv"), "--out-dir", str(root / "figures"))  # fmt: skip
+
+
+FIGURES = [f"e2_{n}.{e}" for n in ("densities", "trajectories", "topology") for e in ("pdf", "png")]
+TABLES = [f"e2_{n}.{e}" for n in ("moment_gaps", "gauss_hermite") for e in ("md", "tex", "csv")]
+
+
+def test_e2_end_to_end_twice_gives_identical_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    run_e2(first, SMOKE)
+    run_e2(second, SMOKE)
+    for name in FIGURES + TABLES:
+        assert (first / "figures" / name).stat().st_size > 0, name
+    claims = pd.read_csv(first / "results" / "claims" / "E2.csv")
+    assert list(claims["claim_id"]) == ["E2.1", "E2.2", "E2.3", "E2.4", "E2.5"]
+    verdicts = claims.set_index("claim_id")["verdict"]
+    assert verdicts["E2.1"] == "PASS" and verdicts["E2.5"] == "PASS"  # exact: no budget involved
+    assert set(verdicts) <= {"PASS", "FAIL", "budget too small"}
+    assert claims["measured"].str.len().gt(10).all()
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file() and p.name != "provenance.json")
+    assert len(files) == len(FIGURES) + len(TABLES) + 3 + 2 * 2 + 1
+    different = [str(p) for p in files if not filecmp.cmp(first / p, second / p, shallow=False)]
+    assert different == []
+    record = json.loads((first / "results/e2/train/mlp/provenance.json").read_text())
+    assert set(record["wall_clock_s"]) == set(SMOKE["families"]) and record["threads"] == 1
+
+
+def test_bad_settings_name_the_key(tmp_path):
+    bad = {k: v for k, v in SMOKE.items() if k != "particles"}
+    with pytest.raises(ValueError, match="'e2.particles' is missing"):
+        run_cli("e2-exact", "--settings", json.dumps(bad), "--seed", "1", "--gauss-hermite", str(tmp_path / "g.csv"),
+                "--dirac", str(tmp_path / "d.csv"), "--floors", str(tmp_path / "f.csv"))  # fmt: skip
+    with pytest.raises(ValueError, match="not valid JSON"):
+        run_cli("e2-exact", "--settings", "{", "--seed", "1", "--gauss-hermite", "g", "--dirac", "d", "--floors", "f")
+    assert not any(tmp_path.iterdir())  # nothing half-written
