@@ -21,9 +21,13 @@ def cmd_exact(args) -> None:
     from gantheory.experiments import e2_exact as exact
 
     settings = _settings(args.settings)
-    io.write_csv(args.gauss_hermite, exact.gauss_hermite_table(settings["exact"]["gauss_hermite"], settings["bandwidth_factor"]))
+    io.write_csv(
+        args.gauss_hermite, exact.gauss_hermite_table(settings["exact"]["gauss_hermite"], settings["bandwidth_factor"])
+    )
     io.write_csv(args.dirac, exact.dirac_sequence(settings["exact"]["dirac_max"]))
-    floors = exact.sampling_floors(exact.targets_of(settings), settings["particles"], settings["floor_repeats"], args.seed)
+    floors = exact.sampling_floors(
+        exact.targets_of(settings), settings["particles"], settings["floor_repeats"], args.seed
+    )
     io.write_csv(args.floors, floors)
 
 

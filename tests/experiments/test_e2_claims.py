@@ -89,7 +89,9 @@ def test_e2_4_correlates_objective_and_w1_along_the_trajectory():
     judgement = e2_claims.judge_e2_4(_results(together))
     assert judgement.passed and "Spearman 1.00" in judgement.measured
     # the objective falls but W1 wanders: low correlation
-    wander = _rows("mmd", "mmd", {"w1": lambda s, t: 0.05 + 0.001 * ((t * 7) % 3), "objective": falling(0.01)}, steps=steps)
+    wander = _rows(
+        "mmd", "mmd", {"w1": lambda s, t: 0.05 + 0.001 * ((t * 7) % 3), "objective": falling(0.01)}, steps=steps
+    )
     assert not e2_claims.judge_e2_4(_results(wander)).passed
     # an undefined objective (an untrained critic at step 0) is left out, not counted
     partial = [r if not (r["metric"] == "objective" and r["step"] == 0) else {**r, "value": np.nan} for r in together]

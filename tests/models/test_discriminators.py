@@ -10,8 +10,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gantheory.metrics.one_d import GaussianMixture1D, hermite_features, polynomial_ipm  # noqa: E402
 from gantheory.metrics.mmd import mmd2_unbiased  # noqa: E402
+from gantheory.metrics.one_d import GaussianMixture1D, hermite_features, polynomial_ipm  # noqa: E402
 from gantheory.models import discriminators as disc  # noqa: E402
 
 BIMODAL = GaussianMixture1D([0.5, 0.5], [-2.0, 2.0], [0.5, 0.5])
@@ -70,9 +70,7 @@ def test_random_relu_span_features_population_means_and_gradient():
         family.features(tf.constant(FAKE, tf.float32)).numpy()[1], family.numpy_features(FAKE[1], 1), atol=1e-5
     )
     big = BIMODAL.sample(400_000, np.random.default_rng(1))
-    np.testing.assert_allclose(
-        family.population_features(BIMODAL, 0), family.numpy_features(big, 0).mean(0), atol=5e-3
-    )
+    np.testing.assert_allclose(family.population_features(BIMODAL, 0), family.numpy_features(big, 0).mean(0), atol=5e-3)
 
     def derivatives(x, k):
         z = x[:, None] / family.scale[k]

@@ -106,7 +106,9 @@ def judge_e2_2(results: dict) -> Judgement:
             key = (family, generator, target, variant)
             worst_gap = gaps.loc[key, list(range(1, k + 1))].median().max()  # per order j: median over seeds
             medians.append((k, values.median()))
-            ok.append(key not in lost and worst_gap < MOMENT_TOLERANCE and values.median() >= RESTRICTED_FLOOR_FACTOR * floor)
+            ok.append(
+                key not in lost and worst_gap < MOMENT_TOLERANCE and values.median() >= RESTRICTED_FLOOR_FACTOR * floor
+            )
             texts.append(f"k={k}: W1/floor {values.median() / floor:.2f}, max|Δm|/sd {worst_gap:.3f}")
         medians.sort()
         decreasing = all(a[1] > b[1] for a, b in zip(medians, medians[1:], strict=False))
@@ -147,9 +149,12 @@ def judge_e2_3(results: dict) -> Judgement:
         family, generator, target, _ = key
         n = settings["families"][family]["features"]
         g = gap.loc[key]
-        ok.append(key not in lost and g.median() < FEATURE_GAP and values.median() >= RESTRICTED_FLOOR_FACTOR * floors[target])
+        ok.append(
+            key not in lost and g.median() < FEATURE_GAP and values.median() >= RESTRICTED_FLOOR_FACTOR * floors[target]
+        )
         parts.append(
-            f"{generator}/{target} (N={n}): max feature gap {_spread(g)}, W1/floor {_spread(values / floors[target], '.2f')}"
+            f"{generator}/{target} (N={n}): max feature gap {_spread(g)}, "
+            f"W1/floor {_spread(values / floors[target], '.2f')}"
         )
     criterion = f"median over seeds: max feature-mean gap < {FEATURE_GAP:g} and W1 ≥ {RESTRICTED_FLOOR_FACTOR:g}× floor"
     return Judgement("; ".join(parts), criterion, bool(ok) and all(ok))

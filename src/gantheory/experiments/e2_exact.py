@@ -81,7 +81,14 @@ def family_order(settings: dict, present=None) -> list[str]:
     rank = {("polynomial", "closed_form"): 0, ("polynomial", "ascent"): 1, ("relu", "closed_form"): 2,
             ("relu", "ascent"): 3, ("mmd", None): 4, ("wgan_gp", None): 5}  # fmt: skip
     names = [n for n in settings["families"] if present is None or n in present]
-    return sorted(names, key=lambda n: (rank[(settings["families"][n]["kind"], settings["families"][n].get("inner"))], n))
+    return sorted(
+        names, key=lambda n: (rank[(settings["families"][n]["kind"], settings["families"][n].get("inner"))], n)
+    )
+
+
+def run_label(family: str, generator: str, variant: str, target: str, seed: int) -> str:
+    """The key of a run's final points in a samples file (`e2-train` writes them, the figures read them)."""
+    return f"{family}/{generator}/{variant}/{target}/{seed}"
 
 
 def targets_of(settings: dict) -> dict[str, GaussianMixture1D]:
@@ -128,14 +135,18 @@ def dirac_sequence(n_max: int) -> pd.DataFrame:
     w1 = np.array([wasserstein1_1d([1.0 / k], [0.0]) for k in n])
     js = np.array([jensen_shannon([1.0 / k], [1.0], [0.0], [1.0]) for k in n])
     # the deviations are kept in full precision: the CSV writes 10 significant digits
-    return pd.DataFrame({"n": n, "W1": w1, "1/n": 1.0 / n, "JS": js, "W1 - 1/n": w1 - 1.0 / n, "JS - log 2": js - math.log(2.0)})
+    return pd.DataFrame(
+        {"n": n, "W1": w1, "1/n": 1.0 / n, "JS": js, "W1 - 1/n": w1 - 1.0 / n, "JS - log 2": js - math.log(2.0)}
+    )
 
 
 def sampling_floors(targets: dict[str, GaussianMixture1D], n: int, repeats: int, seed: int) -> pd.DataFrame:
     """Per target: median (and 5–95% range) of the exact W1 between the target and i.i.d. samples of size n."""
     rows = []
     for name, target in targets.items():
-        median, values = sampling_floor_w1(target, n, repeats, np.random.default_rng(derive_seed(seed, "e2", "floor", name)))
+        median, values = sampling_floor_w1(
+            target, n, repeats, np.random.default_rng(derive_seed(seed, "e2", "floor", name))
+        )
         low, high = np.quantile(values, [0.05, 0.95])
         rows.append({"target": name, "n": n, "repeats": repeats, "floor": median, "q05": low, "q95": high})
     return pd.DataFrame(rows)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from gantheory.experiments.e2_exact import bandwidth, targets_of
+from gantheory.experiments.e2_exact import bandwidth, run_label, targets_of
 from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
 from gantheory.models.discriminators import LinearSpan, build_family, critic_optimizer
 from gantheory.models.stacked import stacked_mlp
@@ -123,7 +123,9 @@ def initial_generators(generator: str, runs: pd.DataFrame, settings: dict, batch
     indices = sorted(set(runs["seed"]))
     if generator == "particles":
         n = settings["particles"]
-        start = {s: np.random.default_rng(derive_seed(seed, "e2", "particles", s)).uniform(low, high, n) for s in indices}
+        start = {
+            s: np.random.default_rng(derive_seed(seed, "e2", "particles", s)).uniform(low, high, n) for s in indices
+        }
         return Particles(np.stack([start[s] for s in runs["seed"]]), batch_size)
     spec = settings["generators"]["mlp"]
     single = {}
@@ -164,7 +166,9 @@ class MomentGAN:
         self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
         gen_spec = settings["generators"][self.generator_kind]
         g_optimizer = keras.optimizers.Adam(
-            generator_learning_rate(gen_spec, family_spec["steps"]), beta_1=gen_spec["beta_1"], beta_2=gen_spec["beta_2"]
+            generator_learning_rate(gen_spec, family_spec["steps"]),
+            beta_1=gen_spec["beta_1"],
+            beta_2=gen_spec["beta_2"],
         )
         has_critic = bool(self.family.variables)
         self.gda = GradientDescentAscent(
@@ -245,7 +249,9 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
     """Train every run of one (family, generator). Returns (tidy metrics, final points {run label: (N,)},
     wall-clock seconds); the metrics hold no timings, so identical runs give identical files."""
     if family_name not in settings["families"]:
-        raise ValueError(f"family {family_name!r} is not in e2.families; expected one of {sorted(settings['families'])}")
+        raise ValueError(
+            f"family {family_name!r} is not in e2.families; expected one of {sorted(settings['families'])}"
+        )
     if generator_kind not in GENERATORS:
         raise ValueError(f"generator must be one of {GENERATORS}, got {generator_kind!r}")
     family = settings["families"][family_name]
@@ -284,7 +290,10 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
                 }
             )
     final = gan.generator.sample(settings["particles"], index=10**9)
-    points = {run_label(family_name, r.variant, r.target, r.seed): final[k] for k, r in enumerate(runs.itertuples())}
+    points = {
+        run_label(family_name, generator_kind, r.variant, r.target, r.seed): final[k]
+        for k, r in enumerate(runs.itertuples())
+    }
     return pd.DataFrame(rows), points, log.wall_clock_s[-1]
 
 
@@ -295,11 +304,6 @@ def evaluation_schedule(steps: int, evaluations: int) -> tuple[int, set[int]]:
     chunk = max(1, steps // 100)
     grid = np.geomspace(chunk, max(steps, chunk), max(evaluations, 1))
     return chunk, {0, steps, *(int(min(steps, chunk * round(g / chunk))) for g in grid)}
-
-
-def run_label(family: str, variant: str, target: str, seed: int) -> str:
-    """The key of a run's final points in the samples file."""
-    return f"{family}/{variant}/{target}/{seed}"
 
 
 def train_generator(generator_kind: str, settings: dict, seed: int, families: list[str] | None = None):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from gantheory.experiments.e2_exact import family_order, targets_of
+from gantheory.experiments.e2_exact import family_order, run_label, targets_of
 
 OBJECTIVE_CLIP = 1e-3  # relative objectives below this (or ≤ 0, a critic's estimate can be) sit on the axis
 
@@ -56,7 +56,7 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
         bins = np.linspace(grid[0], grid[-1], 41)
         for j, (family, variant) in enumerate(columns):
             ax = axes[i, j]
-            x = points.get(f"{family}/{variant}/{target}/0")
+            x = points.get(run_label(family, generator, variant, target, 0))
             if x is not None:
                 ax.hist(np.clip(x, grid[0], grid[-1]), bins=bins, density=True, color=sns.color_palette()[0], alpha=0.7)
             ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8)
@@ -75,7 +75,7 @@ def _top_variant(metrics: pd.DataFrame, family: str) -> str:
 
 
 def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
-    """W1 / floor (solid) and the family's objective relative to its first value (dashed) over training,
+    """W1 / floor (solid) and the family's objective relative to its largest value (dashed) over training,
     median over seeds with a min–max band; one column per family (a polynomial family at its highest k)."""
     families = family_order(settings, set(metrics["family"]))
     rows = _rows(metrics, settings)
@@ -101,8 +101,12 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
             ]
             w1 = run[run["metric"] == "w1"].pivot_table(index="step", columns="seed", values="value") / floors[target]
             objective = run[run["metric"] == "objective"].pivot_table(index="step", columns="seed", values="value")
-            objective = (objective / objective.dropna().iloc[0]).clip(lower=OBJECTIVE_CLIP) if len(objective) else objective
-            for frame, colour, style, label in ((w1, colours[0], "-", "W1 / floor"), (objective, colours[1], "--", "d_F / d_F(first)")):
+            if len(objective):  # relative to the largest median value (a critic's first estimates can be ~0)
+                objective = (objective / objective.median(axis=1).max()).clip(lower=OBJECTIVE_CLIP)
+            for frame, colour, style, label in (
+                (w1, colours[0], "-", "W1 / floor"),
+                (objective, colours[1], "--", "d_F / max d_F"),
+            ):
                 if frame.empty:
                     continue
                 ax.plot(frame.index, frame.median(axis=1), color=colour, linestyle=style, label=label)
@@ -125,16 +129,16 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
 
 
 def exact_checks(dirac: pd.DataFrame, gauss_hermite: pd.DataFrame):
-    """E2.5: W1 and JS along δ_{1/n} → δ₀. E2.1: distances of the q-point Gauss–Hermite measure to N(0, 1)."""
+    """E2.5: W1 and JS along δ(1/n) → δ(0). E2.1: distances of the q-point Gauss–Hermite measure to N(0, 1)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
-    left.plot(dirac["n"], dirac["W1"], label="W1(δ_{1/n}, δ₀)")
-    left.plot(dirac["n"], dirac["JS"], label="JS(δ_{1/n}, δ₀)")
+    left.plot(dirac["n"], dirac["W1"], label="W1(δ(1/n), δ(0))")
+    left.plot(dirac["n"], dirac["JS"], label="JS(δ(1/n), δ(0))")
     left.axhline(math.log(2.0), color="grey", linestyle=":", linewidth=0.8)
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("n")
     left.legend(fontsize="small")
-    left.set_title("E2.5: W1 → 0 while JS stays log 2")
+    left.set_title("E2.5: W1 = 1/n → 0 while JS stays log 2")
     for column, label in (("W1", "W1"), ("MMD", "MMD"), ("polynomial divergence (degree 2q-1)", "d_poly, degree 2q−1")):
         values = gauss_hermite[column].clip(lower=1e-17)  # an exact zero sits on the axis
         right.plot(gauss_hermite["q"], values, marker="o", label=label)
