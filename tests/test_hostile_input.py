@@ -66,7 +66,12 @@ def test_bad_values_name_their_key(good, mutate, key, expectation):
 
 
 @pytest.fixture
-def train_args(repo_root, tmp_path):
+def train_args(repo_root, tmp_path, monkeypatch):
+    # In-process: TensorFlow may already run with other thread counts (it refuses to change them then);
+    # the checks under test come after seeding, so seed without touching the thread pools.
+    import keras
+
+    monkeypatch.setattr("gantheory.seeding.enable_tensorflow_determinism", lambda s, t: keras.utils.set_random_seed(s))
     config = merge(load_yaml(repo_root / "config/config.yaml"), load_yaml(repo_root / "config/smoke.yaml"))
     data = tmp_path / "data" / "8gaussians.npz"
     save_dataset(data, build_dataset("8gaussians", 500, 3), {"name": "8gaussians"})
