@@ -86,7 +86,7 @@ def cmd_outputs(args) -> None:
         e2_claims.moment_gap_table(results).round(4),
         out / "e2_moment_gaps.md",
         caption="E2 at the end of training (medians over seeds): moment gaps |Δm_j|/sd_j, the family's own "
-        "divergence d_F, W1 and W1 over the sampling floor.",
+        "divergence d_F, MMD (median-heuristic bandwidth), W1 and W1 over the sampling floor.",
     )
     write_table(
         results["gauss_hermite"],

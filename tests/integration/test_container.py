@@ -30,7 +30,7 @@ from integration_support import (
     unavailable,
 )
 
-pytestmark = pytest.mark.container
+pytestmark = [pytest.mark.container, pytest.mark.slow]
 
 APT = "apt-get install podman runc debootstrap"
 BASE_TAG = "localhost/gantheory-bookworm-minbase:latest"

@@ -28,7 +28,7 @@ from local_slurm import CLIENTS, DAEMONS, DEFAULT_CONF, LocalSlurm, _alive
 
 from gantheory.paths import E3_FAMILIES
 
-pytestmark = pytest.mark.slurm
+pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 
 APT = "apt-get install slurmctld slurmd slurm-client munge"
 SMOKE = ("--configfile", "config/smoke.yaml")

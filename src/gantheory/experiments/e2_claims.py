@@ -256,7 +256,7 @@ CLAIMS = [
 
 def moment_gap_table(results: dict) -> pd.DataFrame:
     """Per (family, variant, generator, target), medians over seeds at the end: |Δm_j|/sd_j, d_F, the largest
-    feature-mean gap (linear spans), W1 and W1/floor."""
+    feature-mean gap (linear spans), MMD, W1 and W1/floor."""
     m, settings, floors = results["metrics"], results["settings"], floors_of(results)
     gaps = relative_moment_gaps(m, settings).groupby(level=CELL).median()
     gaps.columns = [f"|Δm{j}|/sd{j}" for j in gaps.columns]
@@ -265,6 +265,7 @@ def moment_gap_table(results: dict) -> pd.DataFrame:
     feature = final_values(m, "max_feature_gap")
     if len(feature):
         table["max feature gap"] = feature.groupby(level=CELL).median()
+    table["MMD"] = final_values(m, "mmd").groupby(level=CELL).median()
     table["W1"] = final_values(m, "w1").groupby(level=CELL).median()
     table = table.reset_index()
     table["W1 / floor"] = table["W1"] / table["target"].map(floors)
