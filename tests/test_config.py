@@ -15,6 +15,14 @@ def good(repo_root, monkeypatch):
     return load_yaml("config/config.yaml")
 
 
+def _variant(c):
+    return c["e4"]["variants"]["orig"]
+
+
+def _digits(c):
+    return c["e4"]["datasets"]["digits"]
+
+
 @pytest.mark.parametrize(
     "mutate, key, expectation",
     [
@@ -31,6 +39,23 @@ def good(repo_root, monkeypatch):
         (lambda c: c.update(seed=1.5), "seed", "integer"),
         (lambda c: c.pop("threads"), "threads", "missing"),
         (lambda c: c.update(reference_file="config/nope.yaml"), "reference_file", "does not exist"),
+        (lambda c: c["e4"].update(seeds=0), "e4.seeds", "an integer >= 1"),
+        (lambda c: _variant(c).update(rule="sideways"), "e4.variants.orig.rule", "one of ['alternating'"),
+        (lambda c: _variant(c).update(lr_d=-1), "e4.variants.orig.lr_d", "> 0"),
+        (lambda c: _variant(c).update(lr_g=0), "e4.variants.orig.lr_g", "> 0"),
+        (lambda c: _variant(c).update(n_critic=0), "e4.variants.orig.n_critic", ">= 1"),
+        (lambda c: _digits(c).update(variants=["nope"]), "e4.datasets.digits.variants", "unknown variant 'nope'"),
+        (lambda c: c["e4"]["datasets"].update(cifar={}), "e4.datasets.cifar", "expected one of: 25gaussians"),
+        (lambda c: _digits(c).update(variants=[]), "e4.datasets.digits.variants", "non-empty"),
+        (lambda c: _digits(c).update(batch_size="64"), "e4.datasets.digits.batch_size", "an integer"),
+        (lambda c: _digits(c).update(kind="toy"), "e4.datasets.digits.kind", "expected 'image'"),
+        (lambda c: _digits(c).update(widths=[64, 0]), "e4.datasets.digits.widths.1", ">= 1"),
+        (lambda c: c["e4"]["saddle"].pop("rates"), "e4.saddle.rates", "missing"),
+        (lambda c: c["e4"]["fd_checks"].update(samples=10**12), "e4.fd_checks.samples", "<="),
+        (lambda c: c["e3"].update(ttur_ratios=[]), "e3.ttur_ratios", "non-empty"),
+        (lambda c: c["e3"].update(disc_inits=["psychic"]), "e3.disc_inits.0", "one of"),
+        (lambda c: c.pop("e4"), "e4", "missing"),
+        (lambda c: c.update(threads=0), "threads", ">= 1"),
     ],
 )
 def test_bad_values_name_their_key(good, mutate, key, expectation):
@@ -59,8 +84,10 @@ def test_missing_and_malformed_files(tmp_path):
 def test_commands_refuse_malformed_settings_with_a_clear_message(command, capsys, tmp_path):
     from gantheory.cli import main
 
-    args = {"e3-claims": ["--optimal", "a", "--first-order", "b", "--ttur", "c", "--profile", "smoke", "--out", "o"],
-            "e4-saddle": ["--seed", "1", "--out", str(tmp_path / "o.csv"), "--paths", str(tmp_path / "p.npz")]}
+    args = {
+        "e3-claims": ["--optimal", "a", "--first-order", "b", "--ttur", "c", "--profile", "smoke", "--out", "o"],
+        "e4-saddle": ["--seed", "1", "--out", str(tmp_path / "o.csv"), "--paths", str(tmp_path / "p.npz")],
+    }
     assert main([command, "--settings", "{not json", *args[command]]) == 2
     assert "--settings is not valid JSON" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
