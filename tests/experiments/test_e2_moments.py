@@ -32,6 +32,9 @@ SETTINGS = {
         "polynomial": {"kind": "polynomial", "inner": "closed_form", "degrees": [2, 4], "batch_size": 200,
                        "steps": 150, "evaluations": 3},
         "mmd": {"kind": "mmd", "batch_size": 64, "steps": 4, "evaluations": 2},
+        "polynomial_ascent": {"kind": "polynomial", "inner": "ascent", "degrees": [2], "rule": "ttur", "n_critic": 1,
+                              "lr_d": 0.05, "beta_1": 0.5, "beta_2": 0.9, "batch_size": 100, "steps": 4,
+                              "evaluations": 2},
     },
     "exact": {"gauss_hermite": [2], "dirac_max": 5},
 }  # fmt: skip
@@ -82,6 +85,14 @@ def test_mlp_strict_family_runs_and_reports_the_objective():
     w1 = frame[frame["metric"] == "w1"]
     assert np.isfinite(w1["value"]).all() and len(w1) == 3 * 4
     assert points["mmd/mlp/mmd/bimodal/0"].shape == (200,)
+
+
+def test_ascent_family_trains_its_coefficients_through_the_engine():
+    frame, _, _ = e2.train_family("polynomial_ascent", "particles", SETTINGS, seed=3)
+    estimate = frame[frame["metric"] == "critic_estimate"]
+    assert sorted(estimate["step"].unique()) == [1, 4]  # the critic's value exists once it has trained
+    objective = frame[(frame["metric"] == "objective") & (frame["step"] > 0)]
+    assert np.isfinite(estimate["value"]).all() and len(objective) == len(estimate)
 
 
 def test_unknown_family_or_generator_is_refused_by_name():

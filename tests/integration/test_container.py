@@ -60,7 +60,7 @@ class Podman:
     def cmd(self, *args) -> list[str]:
         return [
             "podman", "--root", str(self.base / "storage"), "--runroot", str(self.base / "run"),
-            "--storage-driver", "overlay", *map(str, args),
+            "--tmpdir", str(self.base / "libpod"), "--storage-driver", "overlay", *map(str, args),
         ]
 
     def env(self) -> dict[str, str]:

@@ -110,7 +110,9 @@ class LinearSpan(Family):
         return tf.reduce_sum(self.coef * gap, axis=1)
 
     def estimate(self, real, fake):
-        return self._norm(self.feature_gap(real, fake))
+        """The closed-form maximum ‖Δ‖, or the trained critic's value c·Δ (≤ ‖Δ‖ while ‖c‖ ≤ 1)."""
+        gap = self.feature_gap(real, fake)
+        return self._norm(gap) if self.inner == "closed_form" else tf.reduce_sum(self.coef * gap, axis=1)
 
     def project(self) -> None:
         norm = tf.norm(self.coef, axis=1, keepdims=True)

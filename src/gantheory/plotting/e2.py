@@ -48,8 +48,9 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
         figsize=(1.7 * len(columns), 1.5 * len(rows)),
         squeeze=False,
         sharex="row",
-        layout="constrained",
     )
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.06, top=0.86, wspace=0.08, hspace=0.45)  # no layout engine:
+    # a constrained layout re-draws these many panels several times (seconds per figure)
     for i, (target, generator) in enumerate(rows):
         mixture = targets[target]
         grid = np.linspace(mixture.mean - 4 * mixture.sd, mixture.mean + 4 * mixture.sd, 400)
@@ -86,8 +87,8 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
         squeeze=False,
         sharex=True,
         sharey=True,
-        layout="constrained",
     )
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.08, top=0.9, wspace=0.06, hspace=0.1)
     colours = sns.color_palette()
     for i, (target, generator) in enumerate(rows):
         for j, family in enumerate(families):
