@@ -27,7 +27,8 @@ def test_figures_are_byte_identical_run_to_run(tmp_path):
 def test_tables_in_three_formats(tmp_path):
     write_table(pd.DataFrame({"dynamic": ["optimal"], "converged": [99.5]}), tmp_path / "t.md", caption="cap")
     assert "| optimal" in (tmp_path / "t.md").read_text()
-    assert "\\begin{table}" in (tmp_path / "t.tex").read_text()
+    tex = (tmp_path / "t.tex").read_text()
+    assert "\\begin{table}" in tex and "\\begin{tabular}{lr}" in tex  # text left, numbers right
     assert (tmp_path / "t.csv").read_text().splitlines()[0] == "dynamic,converged"
 
 

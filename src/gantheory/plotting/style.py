@@ -47,7 +47,8 @@ def write_table(frame, md_path, caption: str = "") -> None:
     readable = _readable(frame)
     text = readable.to_markdown(index=False, floatfmt=".3g")
     io.write_text(md_path, (f"{caption}\n\n" if caption else "") + text + "\n")
-    latex = readable.to_latex(index=False, float_format="%.3g", caption=caption or None)
+    align = "".join("r" if frame[c].dtype.kind in "iuf" else "l" for c in frame.columns)  # numbers stay right
+    latex = readable.to_latex(index=False, float_format="%.3g", caption=caption or None, column_format=align)
     io.write_text(md_path.with_suffix(".tex"), latex)
     io.write_csv(md_path.with_suffix(".csv"), frame)
 
