@@ -68,6 +68,15 @@ def rule_times(benchmarks_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def by_experiment(rules: pd.DataFrame) -> pd.DataFrame:
+    """Job seconds summed per experiment (the rule-name prefix e1_..e5_; the rest is shared)."""
+    prefix = rules["job"].str.extract(r"^(e\d)_", expand=False).str.upper().fillna("shared")
+    summary = rules.groupby(prefix)["seconds"].agg(["count", "sum"]).reset_index()
+    summary.columns = ["experiment", "jobs", "seconds"]
+    summary["share"] = (summary["seconds"] / summary["seconds"].sum()).map("{:.0%}".format)
+    return summary.sort_values("seconds", ascending=False)
+
+
 def dag_time(profile: str) -> tuple[float, pd.DataFrame]:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("Snakefile", "workflow", "config", "environment.yml", "requirements", "pyproject.toml"):
@@ -113,6 +122,10 @@ def main() -> None:
             "",
             f"Wall-clock {args.total:.0f} s; the jobs below sum to {rules['seconds'].sum():.0f} s of job time "
             "(two run side by side).",
+            "",
+            "Where the time goes (job seconds per experiment):",
+            "",
+            by_experiment(rules).to_markdown(index=False),
             "",
             rules.to_markdown(index=False),
             "",
