@@ -64,24 +64,6 @@ def _dataset_settings(settings: dict, name: str) -> dict:
     return settings["datasets"][name]
 
 
-def _determinism(seed: int, threads: int) -> None:
-    """Seeded, deterministic TensorFlow; a second run in one process (tests) keeps the thread pools it has,
-    which must then be the requested ones."""
-    from gantheory.seeding import enable_tensorflow_determinism
-
-    try:
-        enable_tensorflow_determinism(seed, threads)
-    except RuntimeError:  # TensorFlow fixes its thread pools when it starts: only a first run may set them
-        import keras
-        import tensorflow as tf
-
-        have = tf.config.threading.get_intra_op_parallelism_threads()
-        if have != threads:
-            raise ValueError(f"TensorFlow already runs {have} threads in this process; asked for {threads}") from None
-        keras.utils.set_random_seed(seed)
-        tf.config.experimental.enable_op_determinism()
-
-
 def cmd_train(args) -> None:
     import json
 
@@ -90,7 +72,7 @@ def cmd_train(args) -> None:
     from gantheory import io, provenance
     from gantheory.data.store import load_dataset
     from gantheory.experiments import e5_fsr as e5
-    from gantheory.seeding import derive_seed
+    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
     settings = parse_settings(args.settings)
     dataset = _dataset_settings(settings, args.dataset)
@@ -98,7 +80,7 @@ def cmd_train(args) -> None:
         raise ValueError(
             f"variant {args.variant!r} is not in e5.variants; expected one of {sorted(settings['variants'])}"
         )
-    _determinism(derive_seed(args.seed, "e5", args.dataset, args.variant), args.threads or 1)
+    enable_tensorflow_determinism(derive_seed(args.seed, "e5", args.dataset, args.variant), args.threads or 1)
     train, pool = _top_images(load_dataset(args.data), args.dataset)
     reference = json.loads(Path(args.reference).read_text(encoding="utf-8"))
     reference_top = pool[np.asarray(reference["reference_index"])]

@@ -20,11 +20,19 @@ def fix_threads(threads: int) -> None:
 
 
 def enable_tensorflow_determinism(seed: int, threads: int) -> None:
-    """Seed Python, NumPy and TF through Keras and make TF ops deterministic with fixed threads."""
+    """Seed Python, NumPy and TF through Keras and make TF ops deterministic with fixed threads.
+
+    TensorFlow fixes its thread pools when it starts: a second run in one process (tests) goes on only if
+    the pools it has are the ones asked for, and is refused by name otherwise."""
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        have = tf.config.threading.get_intra_op_parallelism_threads()
+        if have != threads:
+            raise ValueError(f"TensorFlow already runs {have} threads in this process; asked for {threads}") from None
