@@ -48,7 +48,7 @@ def test_smoke_claims_table_has_every_claim_with_a_verdict(smoke_runs):
     text = (smoke_runs[0] / "figures" / "claims.md").read_text()
     for claim_id in CLAIM_IDS:
         row = next(line for line in text.splitlines() if line.startswith(f"| {claim_id} "))
-        assert "**PASS**" in row or "**budget too small**" in row, row
+        assert any(f"**{v}**" in row for v in ("PASS", "budget too small", "not judged in this profile")), row
     assert "**FAIL**" not in text  # smoke never says FAIL: it says the budget was too small
 
 
