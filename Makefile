@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 LOCK := requirements/cpu.lock
 RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
 
-.PHONY: reproduce test test-slow test-full smoke report verify lint bench lock clean-results
+.PHONY: reproduce test test-slow test-full smoke claim report report-smoke verify lint bench lock clean-results
 
 $(VENV)/.installed: $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -31,8 +31,16 @@ test-full: test test-slow  ## everything (what .ci/run runs)
 smoke: $(VENV)/.installed  ## kick the tires: the whole DAG on tiny budgets, into results-smoke/
 	$(RUN) $(BIN)/snakemake --cores all --configfile config/smoke.yaml --directory results-smoke
 
-report: $(VENV)/.installed  ## the Snakemake HTML report of the last run
+claim: $(VENV)/.installed  ## recompute one claim from nothing and print its row: make claim ID=E3.3 [PROFILE=smoke]
+	$(RUN) $(BIN)/python workflow/lib/claim.py $(ID) --profile $(or $(PROFILE),default)
+
+report: $(VENV)/.installed  ## the Snakemake HTML report of the last run (make reproduce first)
+	@test -f results/e4/timing/e4_wallclock.csv || { echo "make report: no run to report on (results/ has no" \
+	  "wall-clock tables): run make reproduce first, or make report-smoke after make smoke"; exit 2; }
 	$(RUN) $(BIN)/snakemake --report report.html
+
+report-smoke: $(VENV)/.installed  ## the HTML report of the last make smoke, into results-smoke/report.html
+	$(RUN) $(BIN)/snakemake --configfile config/smoke.yaml --directory results-smoke --report report.html
 
 verify: $(VENV)/.installed  ## rebuild from scratch and compare every figure with the committed manifest
 	mkdir -p results && cp figures/MANIFEST.sha256 results/expected-MANIFEST.sha256

@@ -1,16 +1,26 @@
 # gantheory: rebuild every figure and table of five GAN-theory results, and judge each claim.
-from snakemake.utils import min_version
+import os
+import sys
+from pathlib import Path
 
-from gantheory.config import validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
+# Everything the workflow reads of its own resolves against its folder, so `--directory` works.
+WORKFLOW_DIR = Path(workflow.basedir)
+sys.path.insert(0, str(WORKFLOW_DIR))  # the Snakemake glue in workflow/lib (never the gantheory package)
+
+from workflow.lib.config_check import validate
+
 
 # load configuration
-configfile: "config/config.yaml"
+configfile: WORKFLOW_DIR / "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+validate(config, WORKFLOW_DIR / "workflow/schemas/config.schema.yaml", base=WORKFLOW_DIR)
+# The papers' numbers file, relative to where the jobs run (the working directory).
+config["reference_file"] = os.path.relpath(WORKFLOW_DIR / config["reference_file"])
 
 
 report: "workflow/report/workflow.rst"

@@ -4,7 +4,9 @@ import copy
 
 import pytest
 
-from gantheory.config import ConfigError, load_yaml, merge, validate
+from gantheory.config import ConfigError, load_yaml, merge
+from workflow.lib.config_check import ConfigError as SchemaError
+from workflow.lib.config_check import validate
 
 SCHEMA = "workflow/schemas/config.schema.yaml"
 
@@ -61,7 +63,7 @@ def _digits(c):
 def test_bad_values_name_their_key(good, mutate, key, expectation):
     bad = copy.deepcopy(good)
     mutate(bad)
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(SchemaError) as err:
         validate(bad, SCHEMA)
     message = str(err.value)
     assert f"'{key}'" in message and expectation in message, message

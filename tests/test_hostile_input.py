@@ -1,6 +1,7 @@
 """Hostile input: every malformed config, missing or damaged file gives one clear message that names the
 key or file and what was expected, a non-zero exit, and no partial output. Corrupted intermediates are
-rebuilt by the DAG, never used. (More cases: tests/test_config.py and tests/pipeline/test_smoke_dag.py.)"""
+reported while parsing (never deleted), refused by the jobs that read them, and rebuilt on request.
+(More cases: tests/test_config.py, tests/test_workflow_glue.py and tests/pipeline/test_smoke_dag.py.)"""
 
 from __future__ import annotations
 
@@ -77,12 +78,12 @@ def test_settings_of_the_wrong_shape_name_the_option(train_args, capsys):
     _fails_naming(args, capsys, train_args["out"], "--settings")
 
 
-# --- the DAG rebuilds a corrupted intermediate instead of using it ------------------------------------
+# --- a corrupted intermediate is reported, refused by the job that reads it, and rebuilt on request ----
 
 
 @pytest.mark.pipeline
 @pytest.mark.slow
-def test_a_corrupted_intermediate_is_detected_and_rebuilt(tmp_path):
+def test_a_corrupted_intermediate_is_reported_refused_and_rebuilt(tmp_path):
     workdir = copy_workflow(tmp_path)
     target = "results/e4/train/25gaussians/orig/samples.npz"
     smoke = (target, "--cores", "2", "--configfile", "config/smoke.yaml")
@@ -91,10 +92,26 @@ def test_a_corrupted_intermediate_is_detected_and_rebuilt(tmp_path):
     samples = (workdir / target).read_bytes()
     data = workdir / "results/data/25gaussians.npz"
     original = data.read_bytes()
-    data.write_bytes(original[:-64] + bytes(64))
+    damaged = original[:-64] + bytes(64)
+    data.write_bytes(damaged)
     (workdir / target).unlink()  # a job that needs the dataset again (Snakemake skips unneeded intermediates)
-    second = snakemake(workdir, *smoke)
-    assert second.returncode == 0, second.stderr[-3000:]
-    assert "did not match its SHA-256 record" in second.stdout + second.stderr
+
+    dry = snakemake(workdir, *smoke, "--dry-run")
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "results/data/25gaussians.npz did not match its SHA-256 record" in dry.stdout + dry.stderr
+    assert data.read_bytes() == damaged, "a dry run only warns: it deletes and rewrites nothing"
+
+    refused = snakemake(workdir, *smoke)
+    assert refused.returncode != 0, "the training job must refuse the corrupted dataset"
+    log = (workdir / "logs/e4_train/25gaussians/orig.log").read_text()
+    assert "results/data/25gaussians.npz is corrupted" in log, log[-2000:]
+    assert not (workdir / target).exists(), "no output from a refused input"
+
+    rebuild = snakemake(
+        workdir, "--cores", "2", "--configfile", "config/smoke.yaml", "--force", str(data.relative_to(workdir))
+    )
+    assert rebuild.returncode == 0, rebuild.stderr[-3000:]
     assert data.read_bytes() == original, "the dataset is rebuilt byte for byte"
+    again = snakemake(workdir, *smoke)
+    assert again.returncode == 0, again.stderr[-3000:]
     assert (workdir / target).read_bytes() == samples

@@ -9,16 +9,6 @@ from pathlib import Path
 from gantheory.config import parse_settings
 
 
-def cmd_check_config(args) -> None:
-    from gantheory import config
-
-    merged: dict = {}
-    for path in args.config:
-        config.merge(merged, config.load_yaml(path))
-    config.validate(merged, args.schema)
-    print(f"config OK: {', '.join(args.config)}")
-
-
 def cmd_e3_simulate(args) -> None:
     from gantheory import io, provenance
     from gantheory.experiments import e3_dynamics as e3
@@ -117,11 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m gantheory", description=__doc__)
     parser.add_argument("--threads", type=int, help="BLAS/OpenMP/TensorFlow threads (config key `threads`)")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("check-config", help="validate config files (merged in order) against the schema")
-    p.add_argument("--schema", required=True)
-    p.add_argument("config", nargs="+")
-    p.set_defaults(func=cmd_check_config)
 
     p = sub.add_parser("e3-simulate", help="run one E3 family of dynamics")
     p.add_argument("--family", required=True, choices=["optimal", "first_order", "ttur"])

@@ -16,7 +16,7 @@ import pytest
 from integration_support import host_smoke_run, record_timing, require_tools, run_logged, venv_env
 from PIL import Image, ImageStat
 
-from gantheory.paths import figure_files
+from workflow.lib.paths import figure_files
 
 pytestmark = pytest.mark.browser
 

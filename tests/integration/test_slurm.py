@@ -26,7 +26,7 @@ from integration_support import (
 )
 from local_slurm import CLIENTS, DAEMONS, DEFAULT_CONF, LocalSlurm, _alive
 
-from gantheory.paths import E3_FAMILIES
+from workflow.lib.paths import E3_FAMILIES
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 

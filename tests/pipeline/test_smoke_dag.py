@@ -8,7 +8,7 @@ import pytest
 from conftest import copy_workflow, snakemake
 
 from gantheory import manifest
-from gantheory.paths import figure_files
+from workflow.lib.paths import figure_files
 
 pytestmark = pytest.mark.pipeline
 SMOKE = ("--cores", "2", "--configfile", "config/smoke.yaml")

@@ -1,6 +1,6 @@
-# Shared names for the rule files; helper code lives in the library (gantheory.paths).
-from gantheory.data.store import discard_corrupted
-from gantheory.paths import (
+# Shared names for the rule files; the helpers live in workflow/lib (Snakemake glue, not the library).
+from workflow.lib.integrity import corrupted_datasets
+from workflow.lib.paths import (
     E2_GENERATORS,
     E3_FAMILIES,
     E5_SPARSITY_DATASETS,
@@ -23,9 +23,10 @@ from gantheory.paths import (
 
 ENV = "../../environment.yml"
 
-# A dataset whose bytes no longer match its recorded SHA-256 is deleted here, so it is rebuilt, never used.
-for corrupted in discard_corrupted("results/data") + discard_corrupted("results/e5/data"):
-    logger.warning(f"{corrupted} did not match its SHA-256 record: deleted, it will be rebuilt")
+# A dataset whose bytes no longer match its recorded SHA-256 is reported, never deleted while parsing
+# (this also runs for -n and --lint); the jobs that read it refuse it.
+for message in corrupted_datasets("results/data", "results/e5/data"):
+    logger.warning(message)
 
 E1_TARGETS = e1_targets(config)
 E4_RUNS = e4_runs(config)

@@ -66,26 +66,3 @@ def load_dataset(path) -> dict[str, np.ndarray]:
         raise DatasetChecksumError(f"{path} is corrupted: expected SHA-256 {expected}, found {found}; {fix}")
     with np.load(path, allow_pickle=False) as npz:
         return {key: npz[key] for key in npz.files}
-
-
-def discard_corrupted(directory) -> list[Path]:
-    """Delete every dataset under `directory` whose bytes no longer match its sidecar (and the sidecar),
-    so the DAG rebuilds it instead of a consumer failing on it; return what was deleted.
-
-    Called when the workflow is parsed. A dataset without a sidecar is left alone (Snakemake treats a
-    job killed between the two writes as incomplete and reruns it).
-    """
-    removed = []
-    for path in sorted(Path(directory).glob("*.npz")):
-        side = sidecar_path(path)
-        if not side.exists():
-            continue
-        try:
-            intact = json.loads(side.read_text(encoding="utf-8"))["sha256"] == sha256(path)
-        except (ValueError, KeyError, TypeError, OSError):
-            intact = False
-        if not intact:
-            path.unlink(missing_ok=True)
-            side.unlink(missing_ok=True)
-            removed.append(path)
-    return removed

@@ -1,0 +1,79 @@
+"""The workflow's own files resolve against its folder (so `--directory` works), parsing imports no part of
+the gantheory package, and parsing never deletes anything (it also runs for `-n` and `--lint`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, copy_workflow, snakemake
+
+from workflow.lib.claim import claims_file, known_claims
+from workflow.lib.config_check import ConfigError, validate
+from workflow.lib.integrity import corrupted_datasets
+
+GLUE = [ROOT / "Snakefile", *ROOT.glob("workflow/rules/*.smk"), *ROOT.glob("workflow/lib/*.py")]
+
+
+@pytest.mark.parametrize("path", GLUE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_glue_never_imports_the_package(path):
+    imports = re.findall(r"^\s*(?:from|import)\s+gantheory\b.*$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert not imports, f"{path.name} imports the package while Snakemake parses: {imports}"
+
+
+def test_a_run_in_another_directory_finds_the_workflows_files(tmp_path):
+    workdir = copy_workflow(tmp_path / "clone")
+    elsewhere = tmp_path / "elsewhere"
+    plan = snakemake(
+        workdir, "--dry-run", "--cores", "2", "--configfile", "config/smoke.yaml", "--directory", str(elsewhere)
+    )
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert "e4_outputs" in plan.stdout and "manifest" in plan.stdout, plan.stdout[-2000:]
+
+
+def _dataset(folder, payload: bytes, recorded: bytes):
+    folder.mkdir(parents=True)
+    (folder / "8gaussians.npz").write_bytes(payload)
+    sha = __import__("hashlib").sha256(recorded).hexdigest()
+    (folder / "8gaussians.npz.sha256.json").write_text(json.dumps({"sha256": sha}))
+    return folder / "8gaussians.npz"
+
+
+def test_the_checksum_check_reports_only_a_mismatch(tmp_path):
+    intact = _dataset(tmp_path / "ok", b"same bytes", b"same bytes")
+    bad = _dataset(tmp_path / "bad", b"flipped bytes", b"original bytes")
+    assert corrupted_datasets(intact.parent) == []
+    (message,) = corrupted_datasets(intact.parent, bad.parent)
+    assert str(bad) in message and "did not match its SHA-256 record" in message and "--force" in message
+
+
+def test_a_dry_run_warns_about_a_corrupted_dataset_and_deletes_nothing(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    data = _dataset(workdir / "results/data", b"flipped bytes", b"original bytes")
+    plan = snakemake(workdir, "--dry-run", "--cores", "1", "--configfile", "config/smoke.yaml")
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert "results/data/8gaussians.npz did not match its SHA-256 record" in plan.stdout + plan.stderr
+    assert data.read_bytes() == b"flipped bytes" and data.with_name("8gaussians.npz.sha256.json").exists()
+
+
+def test_a_relative_reference_file_resolves_against_the_workflow(tmp_path, repo_root):
+    config = {"reference_file": "config/reference.yaml"}
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("type: object\n")
+    validate(config, schema, base=repo_root)
+    with pytest.raises(ConfigError, match="reference_file"):
+        validate(config, schema, base=tmp_path)
+
+
+def test_make_claim_names_a_bad_id_and_maps_a_good_one():
+    assert claims_file("E3.3") == "results/claims/E3.csv" and "E5.5" in known_claims()
+    for bad in ("E9.1", "E3.99", "3.3", ""):
+        with pytest.raises(SystemExit, match="is not a claim id; expected one of: E1.1"):
+            claims_file(bad)
+    done = subprocess.run(
+        [sys.executable, "workflow/lib/claim.py", "E9.1"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0 and "E9.1" in done.stderr
