@@ -34,3 +34,17 @@ E4_IMAGES = e4_image_datasets(config)
 E4_DATASETS = list(config["e4"]["datasets"])
 E5_RUNS = e5_runs(config)
 E5_TRAINED = e5_trained_datasets(config)
+
+
+def _alternatives(names) -> str:
+    """A wildcard pattern matching exactly these names (no path separators, no other words)."""
+    return "|".join(sorted(set(names), key=len, reverse=True)) or "(?!)"
+
+
+# Every wildcard matches only a name the config defines, so no rule claims another rule's files.
+wildcard_constraints:
+    dataset=_alternatives(E4_DATASETS + [d for d, _ in E5_RUNS] + E5_SPARSITY_DATASETS),
+    variant=_alternatives([v for _, v in E4_RUNS + E5_RUNS]),
+    target=_alternatives(E1_TARGETS),
+    family=_alternatives(E3_FAMILIES),
+    generator=_alternatives(E2_GENERATORS),

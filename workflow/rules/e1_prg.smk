@@ -21,7 +21,7 @@ rule e1_prepare:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e1-prepare --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory --threads {threads} e1-prepare --settings {params.settings:q} --seed {params.seed}"
         " --hypergraphs {output.hypergraphs} --table {output.table} --certificates {output.certificates} > {log} 2>&1"
 
 
@@ -52,7 +52,7 @@ rule e1_target:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e1-target --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
         " --mismatch {output.mismatch} --moments {output.moments} --discriminators {output.discriminators}"
         " --provenance {output.provenance} > {log} 2>&1"
@@ -102,7 +102,7 @@ rule e1_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e1-outputs --settings '{params.settings}' --profile {params.profile}"
+        "python -m gantheory e1-outputs --settings {params.settings:q} --profile {params.profile}"
         " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
         " --moments {input.moments} --discriminators {input.discriminators} --claims {output.claims}"
         " --out-dir figures > {log} 2>&1"

@@ -21,7 +21,7 @@ rule e2_exact:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e2-exact --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory --threads {threads} e2-exact --settings {params.settings:q} --seed {params.seed}"
         " --gauss-hermite {output.gauss_hermite} --dirac {output.dirac} --floors {output.floors} > {log} 2>&1"
 
 
@@ -48,7 +48,7 @@ rule e2_train:
         ENV
     shell:
         "python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
-        " --settings '{params.settings}' --seed {params.seed} --metrics {output.metrics}"
+        " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics}"
         " --samples {output.samples} --provenance {output.provenance} > {log} 2>&1"
 
 
@@ -90,6 +90,6 @@ rule e2_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e2-outputs --settings '{params.settings}' --gauss-hermite {input.gauss_hermite}"
+        "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite}"
         " --dirac {input.dirac} --floors {input.floors} --metrics {input.metrics} --samples {input.samples}"
         " --profile {params.profile} --claims {output.claims} --out-dir figures > {log} 2>&1"

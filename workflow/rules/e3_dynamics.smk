@@ -25,7 +25,7 @@ rule e3_simulate:
         ENV
     shell:
         "python -m gantheory --threads {threads} e3-simulate --family {wildcards.family}"
-        " --settings '{params.settings}'"
+        " --settings {params.settings:q}"
         " --seed {params.seed} --runs {output.runs} --curves {output.curves}"
         " --examples {output.examples} --provenance {output.provenance} > {log} 2>&1"
 
@@ -68,7 +68,7 @@ rule e3_figures:
     conda:
         ENV
     shell:
-        "python -m gantheory e3-figures --settings '{params.settings}' --optimal {input.optimal}"
+        "python -m gantheory e3-figures --settings {params.settings:q} --optimal {input.optimal}"
         " --first-order {input.first_order} --ttur {input.ttur} --curves {input.curves}"
         " --examples {input.examples} --out-dir figures > {log} 2>&1"
 
@@ -95,6 +95,6 @@ rule e3_claims:
     conda:
         ENV
     shell:
-        "python -m gantheory e3-claims --settings '{params.settings}' --profile {params.profile}"
+        "python -m gantheory e3-claims --settings {params.settings:q} --profile {params.profile}"
         " --optimal {input.optimal} --first-order {input.first_order} --ttur {input.ttur}"
         " --out {output} > {log} 2>&1"

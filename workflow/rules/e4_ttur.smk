@@ -49,7 +49,7 @@ rule e4_classifier:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e4-classifier --data {input} --settings '{params.settings}'"
+        "python -m gantheory --threads {threads} e4-classifier --data {input} --settings {params.settings:q}"
         " --seed {params.seed} --out {output.weights} --info {output.info} > {log} 2>&1"
 
 
@@ -72,7 +72,7 @@ rule e4_saddle:
     conda:
         ENV
     shell:
-        "python -m gantheory e4-saddle --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory e4-saddle --settings {params.settings:q} --seed {params.seed}"
         " --out {output.runs} --paths {output.paths} > {log} 2>&1"
 
 
@@ -98,7 +98,7 @@ rule e4_fd_checks:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e4-fd-checks --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory --threads {threads} e4-fd-checks --settings {params.settings:q} --seed {params.seed}"
         " --names {params.names} --data {input.data} --classifier {input.classifier} --out {output} > {log} 2>&1"
 
 
@@ -129,7 +129,7 @@ rule e4_train:
         ENV
     shell:
         "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
-        " --settings '{params.settings}' --seed {params.seed} --data {input.data} {params.classifier}"
+        " --settings {params.settings:q} --seed {params.seed} --data {input.data} {params.classifier}"
         " --metrics {output.metrics} --samples {output.samples} --provenance {output.provenance}"
         " --checkpoint {params.checkpoint} > {log} 2>&1"
 
@@ -178,7 +178,7 @@ rule e4_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e4-outputs --settings '{params.settings}' --saddle {input.saddle}"
+        "python -m gantheory e4-outputs --settings {params.settings:q} --saddle {input.saddle}"
         " --saddle-paths {input.saddle_paths} --fd-checks {input.fd_checks} --metrics {input.metrics}"
         " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
         " --claims {output.claims} --out-dir figures --timing-dir results/e4/timing > {log} 2>&1"

@@ -23,7 +23,7 @@ rule e5_fsr_data:
     conda:
         ENV
     shell:
-        "python -m gantheory e5-fsr-data --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory e5-fsr-data --settings {params.settings:q} --seed {params.seed}"
         " --out {output.data} --truth {output.truth} > {log} 2>&1"
 
 
@@ -50,7 +50,7 @@ rule e5_reference:
         ENV
     shell:
         "python -m gantheory --threads {threads} e5-reference --dataset {wildcards.dataset}"
-        " --settings '{params.settings}' --seed {params.seed} --data {input} --out {output} > {log} 2>&1"
+        " --settings {params.settings:q} --seed {params.seed} --data {input} --out {output} > {log} 2>&1"
 
 
 rule e5_train:
@@ -82,7 +82,7 @@ rule e5_train:
         ENV
     shell:
         "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
-        " --settings '{params.settings}' --seed {params.seed} --data {input.data} --reference {input.reference}"
+        " --settings {params.settings:q} --seed {params.seed} --data {input.data} --reference {input.reference}"
         " {params.truth} --metrics {output.metrics} --samples {output.samples}"
         " --dictionaries {output.dictionaries} --provenance {output.provenance} > {log} 2>&1"
 
@@ -108,7 +108,7 @@ rule e5_sparsity:
     conda:
         ENV
     shell:
-        "python -m gantheory --threads {threads} e5-sparsity --settings '{params.settings}' --seed {params.seed}"
+        "python -m gantheory --threads {threads} e5-sparsity --settings {params.settings:q} --seed {params.seed}"
         " --names {params.names} --data {input} --out {output} > {log} 2>&1"
 
 
@@ -151,7 +151,7 @@ rule e5_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e5-outputs --settings '{params.settings}' --profile {params.profile}"
+        "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
         " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
         " --sparsity {input.sparsity} --claims {output.claims} --out-dir figures --timing-dir results/e5/timing"
         " > {log} 2>&1"
