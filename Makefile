@@ -7,7 +7,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 LOCK := requirements/cpu.lock
 RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
 
-.PHONY: reproduce test test-slow test-full smoke claim report report-smoke verify lint bench lock clean-results
+.PHONY: reproduce test test-slow test-full smoke claim seeds report report-smoke verify lint bench lock clean-results
 
 $(VENV)/.installed: $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -33,6 +33,10 @@ smoke: $(VENV)/.installed  ## kick the tires: the whole DAG on tiny budgets, int
 
 claim: $(VENV)/.installed  ## recompute one claim from nothing and print its row: make claim ID=E3.3 [PROFILE=smoke]
 	$(RUN) $(BIN)/python workflow/lib/claim.py $(ID) --profile $(or $(PROFILE),default)
+
+seeds: $(VENV)/.installed  ## re-judge claims on root seeds 1 and 2 (one default run each): make seeds [EXPERIMENTS="E3 E5"]
+	$(RUN) $(BIN)/python workflow/lib/seeds.py run --experiments $(or $(EXPERIMENTS),E1 E2 E3 E4 E5)
+	$(RUN) $(BIN)/python workflow/lib/seeds.py table --experiments $(or $(EXPERIMENTS),E1 E2 E3 E4 E5)
 
 report: $(VENV)/.installed  ## the Snakemake HTML report of the last run (make reproduce first)
 	@test -f results/e4/timing/e4_wallclock.csv || { echo "make report: no run to report on (results/ has no" \

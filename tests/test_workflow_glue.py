@@ -77,3 +77,28 @@ def test_make_claim_names_a_bad_id_and_maps_a_good_one():
         [sys.executable, "workflow/lib/claim.py", "E9.1"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode != 0 and "E9.1" in done.stderr
+
+
+def test_the_seed_table_marks_a_verdict_that_moves(tmp_path, monkeypatch):
+    from workflow.lib import seeds
+
+    committed = seeds._read(ROOT / "figures/claims.csv")
+    monkeypatch.chdir(tmp_path)
+    for seed, flip in ((1, False), (2, True)):
+        folder = tmp_path / f"results-seed-{seed}/results/claims"
+        folder.mkdir(parents=True)
+        rows = [r for c, r in committed.items() if c.startswith("E3.")]
+        if flip:
+            rows[0] = {**rows[0], "verdict": "FAIL" if rows[0]["verdict"] == "PASS" else "PASS", "measured": "0.25 x"}
+        with (folder / "E3.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = __import__("csv").DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    text = seeds.table([1, 2], ["E3"])
+    lines = [line for line in text.splitlines() if line.startswith("| E3.")]
+    assert len(lines) == len([c for c in committed if c.startswith("E3.")])
+    assert lines[0].endswith("| NO |") and "(0.25)" in lines[0]
+    assert all(line.endswith("| yes |") for line in lines[1:])
+    with pytest.raises(SystemExit, match="results-seed-3"):
+        seeds.table([3], ["E3"])
+    assert seeds.key_number("W1 ≥ 0.785 vs 0.0267") == "0.785" and seeds.key_number("none") == "–"
