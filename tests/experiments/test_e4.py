@@ -133,8 +133,18 @@ def test_e4_6_is_only_judged_in_the_paper_profile():
 
 
 def test_gaussian_pairs_estimate_their_analytic_fd():
-    pairs = e4_fd_checks.gaussian_pairs(dict(dim=4, samples=4000, pairs=2), seed=3)
+    pairs = e4_fd_checks.gaussian_pairs(dict(dim=4, samples=4000, pairs=2, hard_fd=1.5), seed=3)
     assert (pairs["exact"] >= 1).all() and (pairs["relative_error"] < 0.1).all()
+    hard = pairs[pairs["item"] == "hard"]
+    assert len(hard) == 1 and abs(hard["exact"].iloc[0] - 1.5) < 1e-9
+
+
+def test_e4_2_needs_a_hard_pair_and_small_errors():
+    pairs = e4_fd_checks.gaussian_pairs(dict(dim=4, samples=20000, pairs=1, hard_fd=1.5), seed=3)
+    assert e4_fd_checks.judge_e4_2({"fd_checks": pairs}).passed
+    assert not e4_fd_checks.judge_e4_2({"fd_checks": pairs[pairs["item"] != "hard"]}).passed
+    wrong = pairs.assign(relative_error=[0.01, 0.06])
+    assert not e4_fd_checks.judge_e4_2({"fd_checks": wrong}).passed
 
 
 def test_real_halves_are_disjoint_and_reproducible():
@@ -183,5 +193,5 @@ def test_a_diverged_seed_counts_as_a_failure_not_by_its_last_good_evaluation():
 def test_fd_claims_refuse_too_few_levels_or_samples():
     two_levels = pd.DataFrame({"check": "disturbance", "item": "digits: blur", "level": [1, 2], "value": [1.0, 2.0]})
     assert not e4_fd_checks.judge_e4_3({"fd_checks": two_levels}).passed
-    pairs = e4_fd_checks.gaussian_pairs(dict(dim=4, samples=4000, pairs=1), seed=3)
+    pairs = e4_fd_checks.gaussian_pairs(dict(dim=4, samples=4000, pairs=1, hard_fd=1.5), seed=3)
     assert not e4_fd_checks.judge_e4_2({"fd_checks": pairs}).passed  # 4,000 < 20,000 samples
