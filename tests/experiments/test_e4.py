@@ -95,7 +95,12 @@ def test_final_values_take_the_median_of_the_last_evaluations():
 
 def _train_frame(rows):
     return pd.DataFrame(
-        [dict(zip(("dataset", "variant", "seed", "metric", "value"), r, strict=True), step=10) for r in rows]
+        [
+            dict(
+                zip(("dataset", "variant", "seed", "metric", "value"), r, strict=True), step=10, gradient_evaluations=60
+            )
+            for r in rows
+        ]
     )
 
 
