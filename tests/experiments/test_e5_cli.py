@@ -36,7 +36,7 @@ SETTINGS = {
         "mnist": dict(variants=[], steps=1, evaluations=1, eval_samples=60, code_widths=[4, 5, 6],
                       noise_dims=[3, 2, 2], hidden=[8], keep_samples=3),
     },
-    "sparsity": dict(atoms=6, nonzero=3, alpha=0.1, permutations=1, max_images=200),
+    "sparsity": dict(atoms=6, nonzero=3, alpha=0.1, permutations=1, max_images=200, max_patches=400, surrogates=2),
 }  # fmt: skip
 RUNS = [("fsr", "multi"), ("fsr", "single")]  # digits trains through the same code path (E5.2: "not run" here)
 

@@ -177,16 +177,47 @@ def test_e5_4_needs_width_equal_to_the_true_atoms_and_a_good_match():
     assert not e5_claims.judge_e5_4(results).passed
 
 
-def test_e5_5_needs_sparse_bands_and_predictable_codes_on_both_real_datasets():
+def _sparsity_table():
+    patch = dict(scale="4x4 patches", max_active=3, explained_variance=0.92, null_explained_variance=0.88,
+                 null_spread=0.004, auc=0.7, chance_auc_max=0.52)  # fmt: skip
+    whole = dict(scale="whole band (v1)", max_active=3, explained_variance=0.4, auc=0.7, chance_auc_max=0.52)
     rows = [
-        dict(dataset=d, level=lv, max_active=3, explained_variance=0.9, auc=0.7, chance_auc_max=0.52)
+        dict(dataset=d, level=lv, **kind)
         for d in ("digits", "mnist", "fsr")
         for lv in (2, 3)
+        for kind in (patch, whole)
     ]
-    table = pd.DataFrame(rows)
-    assert e5_claims.judge_e5_5({"sparsity": table}).passed
-    table.loc[(table["dataset"] == "mnist") & (table["level"] == 3), "explained_variance"] = 0.5
+    return pd.DataFrame(rows)
+
+
+def _patch(table, dataset, level):
+    return (table["dataset"] == dataset) & (table["level"] == level) & (table["scale"] == "4x4 patches")
+
+
+def test_e5_5_passes_sparse_patches_beyond_the_gaussian_null_on_both_real_datasets():
+    judgement = e5_claims.judge_e5_5({"sparsity": _sparsity_table()})
+    assert (
+        judgement.passed and "null 0.880" in judgement.measured and "whole band (v1): L2 EV 0.40" in judgement.measured
+    )
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("explained_variance", 0.883), ("null_spread", 0.05), ("auc", 0.5), ("max_active", 4)],
+    ids=["within the null's spread", "a wide null", "no better than shuffled", "too many atoms"],
+)
+def test_e5_5_fails_a_patch_row_no_better_than_its_null(column, value):
+    table = _sparsity_table()
+    table.loc[_patch(table, "mnist", 3), column] = value
     assert not e5_claims.judge_e5_5({"sparsity": table}).passed
+
+
+def test_e5_5_needs_both_real_datasets_but_not_the_synthetic_one():
+    table = _sparsity_table()
+    assert not e5_claims.judge_e5_5({"sparsity": table[table["dataset"] != "mnist"]}).passed
+    assert e5_claims.judge_e5_5({"sparsity": table[table["dataset"] != "fsr"]}).passed
+    table.loc[_patch(table, "fsr", 2), "explained_variance"] = 0.1  # reported for comparison, not judged
+    assert e5_claims.judge_e5_5({"sparsity": table}).passed
 
 
 def test_a_diverged_seed_counts_as_a_failure():
@@ -195,3 +226,19 @@ def test_a_diverged_seed_counts_as_a_failure():
     frame["diverged_step"] = np.where(frame["seed"] > 0, 300, -1)
     judgement = e5_claims.judge_e5_1({"train": frame, "floors": _floors()})
     assert not judgement.passed and "2 diverged" in judgement.measured
+
+
+def test_patches_are_block_aligned_and_their_coarse_windows_sit_under_them():
+    from gantheory.experiments.e5_sparsity import block_patches, coarse_windows
+
+    images = np.arange(2 * 64, dtype=float).reshape(2, 64)  # two 8×8 images
+    patches = block_patches(images, 4)
+    assert patches.shape == (8, 16)
+    np.testing.assert_array_equal(patches[1].reshape(4, 4), images[0].reshape(8, 8)[:4, 4:])
+    assert block_patches(np.zeros((1, 14 * 14)), 4).shape == (9, 16)  # 14×14 loses its last 2 rows/columns
+    coarse = np.arange(2 * 16, dtype=float).reshape(2, 16)  # the 4×4 level under them
+    windows = coarse_windows(coarse, 4, 2)
+    assert windows.shape == (8, 16)
+    np.testing.assert_array_equal(windows[3].reshape(4, 4)[1:3, 1:3], coarse[0].reshape(4, 4)[2:, 2:])
+    with pytest.raises(ValueError, match="no 4×4 patch"):
+        block_patches(np.zeros((1, 4)), 4)
