@@ -1,5 +1,5 @@
 """docs/claims.md cannot fall behind the code: every claim a judge defines has its entry there, and every
-`docs/claims.md#anchor` pointer in the repository lands on an anchor that exists.
+`docs/claims.md#…` pointer in the repository lands on an anchor that exists.
 
 Claim ids are read from the source itself (every `Claim("E…", …)` construction under src/), so a claim
 added anywhere, including one built inside a command such as E4.1, is covered without a list to update.
