@@ -9,7 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from gantheory.config import parse_settings  # noqa: E402
 
-LEVELS = 3  # L = 3 resolutions (CLAIMS.md E5)
+LEVELS = 3  # L = 3 resolutions (docs/claims.md#e5)
 
 
 def _fsr_settings(settings: dict) -> dict:

@@ -1,4 +1,4 @@
-"""E1.1–E1.6 judged from the measured tables (shared/CLAIMS.md, criteria verbatim).
+"""E1.1–E1.6 judged from the measured tables (criteria: docs/claims.md#e1).
 
 `results` holds: settings, hypergraphs (rows with exact correlation counts), certificates,
 check (Keras vs reference mismatch rates), moments, discriminators (one row per target × size × cell).

@@ -19,7 +19,7 @@ from gantheory.claims import Claim, Judgement
 from gantheory.experiments.e2_exact import family_order, targets_of
 
 CELL = ["family", "generator", "target", "variant"]
-E21_DIVERGENCE, E21_W1, E21_MMD = 1e-10, 0.05, 1e-3  # CLAIMS.md E2.1
+E21_DIVERGENCE, E21_W1, E21_MMD = 1e-10, 0.05, 1e-3  # docs/claims.md#e2, E2.1
 MOMENT_TOLERANCE, RESTRICTED_FLOOR_FACTOR = 0.1, 2.0  # E2.2/E2.3: |Δm_j| < 0.1·sd_j; W1 ≥ 2× floor
 FEATURE_GAP, SPEARMAN, STRICT_FLOOR_FACTOR = 0.02, 0.8, 1.5  # E2.3; E2.4
 EXACT_TOLERANCE = 1e-12  # E2.5: floating-point agreement with 1/n and log 2

@@ -3,7 +3,7 @@
 Every dynamic starts from the same (μ, μ*) initialisations (a paired comparison), drawn once from
 the root seed. A *family* is one Snakemake job: `optimal` (a gradient step on TV against the exact
 optimal discriminator), `first_order` (projected gradient steps on the interval endpoints), and
-`ttur` (first-order with two time-scales). Outcomes follow shared/CLAIMS.md's rule.
+`ttur` (first-order with two time-scales). Outcomes follow the rule in docs/claims.md#e3.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from gantheory.train.interval_dynamics import simulate
 
 FAMILIES = ("optimal", "first_order", "ttur")
 OUTCOMES = ("converged", "mode collapse", "discriminator collapse", "oscillation", "other")
-# Thresholds of the outcome rule (shared/CLAIMS.md, E3); they define the claims, not tunables.
+# Thresholds of the outcome rule (docs/claims.md#e3); they define the claims, not tunables.
 CONVERGED_TOL = 0.1  # ‖sort μ − sort μ*‖∞
 MODE_COLLAPSE_GAP = 0.1  # |μ₁ − μ₂|
 SHORT_INTERVAL = 1e-3
@@ -162,7 +162,7 @@ def quadrature_errors(mu, mu_star, points: int = 200_001) -> np.ndarray:
 
 
 def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool, initial_disc=None):
-    """Outcome per run, first matching rule wins (shared/CLAIMS.md, E3 outcome rule).
+    """Outcome per run, first matching rule wins (docs/claims.md#e3, outcome rule).
 
     An interval that was already empty at initialisation (the optimal set of the initial μ has one
     component in most runs) never was an interval: it cannot collapse, so it is left out.
@@ -272,7 +272,7 @@ def _curves_frame(family, spec, traj, part, mu_star) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-# --- claims (shared/CLAIMS.md, E3.1–E3.5), judged at the main step size -------------------------
+# --- claims (docs/claims.md#e3, E3.1–E3.5), judged at the main step size -------------------------
 
 
 def _pct(x) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 from gantheory.claims import Judgement
 from gantheory.seeding import derive_seed
 
-# Thresholds of claim E4.1 (shared/CLAIMS.md); they define the claim, not tunables.
+# Thresholds of claim E4.1 (docs/claims.md#e4); they define the claim, not tunables.
 MAX_TTUR_REACH = 200
 REACH_RATIO = 0.5
 TAIL_RATIO = 4.0

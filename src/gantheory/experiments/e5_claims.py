@@ -1,7 +1,7 @@
 """E5 claims and tables from the tidy metrics: final distances, first hits, dictionary recovery, sparsity.
 
 Distances are judged against each level's (or band's) sampling floor: learned = MMD ≤ 2× floor. "Final" is
-the median over the last 5 evaluations of the EMA generator (CLAIMS.md E5: a raw checkpoint is noisy).
+the median over the last 5 evaluations of the EMA generator (docs/claims.md#e5: a raw checkpoint is noisy).
 A seed that diverged counts as a failure (infinite distance), never by its last finite evaluation.
 """
 

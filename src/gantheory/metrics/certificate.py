@@ -1,4 +1,4 @@
-"""Certified lower bounds on W1(PRG generator, target) (shared/CLAIMS.md E1.2).
+"""Certified lower bounds on W1(PRG generator, target) (docs/claims.md#e1, E1.2).
 
 The generator's signs take at most 2^n patterns E ⊂ {±1}^m; the targets put their mass evenly on
 all 2^m sign patterns. A target point must travel at least to the nearest emittable pattern:

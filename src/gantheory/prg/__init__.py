@@ -1,5 +1,5 @@
 """Goldreich's local PRG: predicates, hypergraph builders, the exact correlation checker, and the
-NumPy reference of the PRG-seeded generator (shared/CLAIMS.md E1)."""
+NumPy reference of the PRG-seeded generator (docs/claims.md#e1)."""
 
 from gantheory.prg.correlations import Correlations, low_order_correlations
 from gantheory.prg.hypergraphs import clean_hypergraph, random_hypergraph

@@ -1,4 +1,4 @@
-"""Exact NumPy reference of the PRG-seeded generator (shared/CLAIMS.md E1).
+"""Exact NumPy reference of the PRG-seeded generator (docs/claims.md#e1).
 
 z ~ N(0, I_{n+m}); seed x = sign(z_{1:n}); signs s = G0(x) with s_i = P(x restricted to S_i);
 output s ⊙ |z_{n+1:n+m}| for the `gauss` target, s + noise·z_{n+1:n+m} for the `cube` target.
