@@ -23,9 +23,8 @@ def cmd_classifier(args) -> None:
     from gantheory.models.classifier import train_classifier
 
     data = load_dataset(args.data)
-    result = train_classifier(
-        data["x"], data["y"], {**parse_settings(args.settings), "threads": args.threads or 1}, args.seed
-    )
+    settings = {**parse_settings(args.settings), "threads": args.threads or 1}
+    result = train_classifier(data["x"], data["y"], settings, args.seed, label=f"E4 classifier {Path(args.data).stem}")
     io.write_npz(args.out, **result["weights"])
     io.write_json(args.info, {k: v for k, v in result.items() if k != "weights"})
 
