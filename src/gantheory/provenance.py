@@ -29,13 +29,13 @@ CODE_DIR = Path(__file__).resolve().parent  # the package's own folder: the code
 
 
 def installed_distributions() -> dict[str, str]:
-    """Every installed distribution, name → version, sorted by name (case-insensitively)."""
+    """Every installed distribution, name → version, sorted by name (as the JSON file sorts its keys)."""
     versions: dict[str, str] = {}
     for dist in metadata.distributions():
         name = dist.metadata["Name"] if dist.metadata is not None else None
         if name and name not in versions:  # the first one on sys.path wins, as it does for imports
             versions[name] = dist.version
-    return dict(sorted(versions.items(), key=lambda item: (item[0].lower(), item[0])))
+    return dict(sorted(versions.items()))
 
 
 package_versions = installed_distributions  # the former name (benchmarks/run.py)

@@ -189,8 +189,9 @@ def run_training(
                 headline = summary(rows or [], metric, **(metric_where or {}))
                 if log.critic_loss and done > 0:
                     losses = np.asarray(log.critic_loss[-1], np.float64)
-                    if np.isfinite(losses).any():
-                        headline["critic loss"] = float(np.median(losses[np.isfinite(losses)]))
+                    finite = losses[np.isfinite(losses)]
+                    if finite.size and finite.any():  # closed-form families have no critic (loss 0)
+                        headline["critic loss"] = float(np.median(finite))
                 progress.log(done, headline)
             if checkpoint is not None and done < steps:
                 checkpoint.save(state, log)
