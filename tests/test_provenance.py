@@ -31,7 +31,8 @@ def repo(tmp_path, monkeypatch):
 
 
 def head(folder) -> str:
-    return subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def record(tmp_path, repo=None, settings=None, **extra):

@@ -79,7 +79,8 @@ def test_a_tiny_training_job_writes_its_progress_to_its_log_file_and_not_to_its_
     build = ["e4-dataset", "--name", "8gaussians", "--size", "500", "--seed", "3", "--out", str(data)]
     subprocess.run([*gantheory, *build], check=True, env=env, capture_output=True)
     dataset = {"kind": "toy", "size": 500, "variants": ["sgda"], "gp_weight": 0.1, "beta_1": 0.5, "beta_2": 0.9,
-               "latent_dim": 2, "widths": [8], "batch_size": 16, "budget": 8, "evaluations": 4, "eval_samples": 100}
+               "latent_dim": 2, "widths": [8], "batch_size": 16, "budget": 8, "evaluations": 4,
+               "eval_samples": 100}  # fmt: skip
     settings = {"seeds": 2, "variants": {"sgda": {"rule": "simultaneous", "n_critic": 1, "lr_d": 1e-4, "lr_g": 1e-4}},
                 "datasets": {"8gaussians": dataset}}  # fmt: skip
     out = tmp_path / "run"
