@@ -80,8 +80,12 @@ def format_line(desc: str, step: int, total: int, elapsed: float, eta: float | N
 
 def summary(rows, metric: str | None, **where) -> dict:
     """The headline of one evaluation's tidy rows ({"metric", "value", ...}): the median of `metric` over
-    the rows matching `where` (every seed), and how many seeds (or runs) are marked diverged."""
+    the rows matching `where` (every seed), and how many seeds (or runs) are marked diverged. An evaluation
+    of another shape (not a list of such rows) has no headline."""
     out = {}
+    if not isinstance(rows, (list, tuple)):
+        return out
+    rows = [r for r in rows if isinstance(r, dict)]
     if metric is not None:
         values = [
             float(r["value"])

@@ -50,6 +50,7 @@ def test_diverged_seeds_are_counted_in_the_line():
     assert progress.summary(rows, "fd") == {"median fd": 2.0, "diverged": 1}
     rows = [{"generator": g, "level": 3, "metric": "mmd", "value": v} for g, v in (("raw", 1.0), ("ema", 3.0))]
     assert progress.summary(rows, "mmd", generator="ema") == {"median mmd (generator=ema)": 3.0}
+    assert progress.summary({"step": 2}, "fd") == {}  # an evaluation of another shape: no headline
 
 
 def test_lines_are_written_without_a_terminal_and_bars_only_with_one(monkeypatch):
