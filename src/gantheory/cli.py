@@ -19,17 +19,15 @@ def cmd_e3_simulate(args) -> None:
     io.write_csv(args.runs, runs)
     io.write_csv(args.curves, curves)
     io.write_npz(args.examples, **examples)
-    io.write_json(
+    provenance.write_run_record(
         args.provenance,
-        provenance.provenance(
-            experiment="E3",
-            family=args.family,
-            seed=args.seed,
-            settings=settings,
-            threads=args.threads,
-            init_seed=derive_seed(args.seed, "e3", "initialisations"),
-            wall_clock_s=float(runs.drop_duplicates(["wall_clock_s", "batch_size"])["wall_clock_s"].sum()),
-        ),
+        experiment="E3",
+        settings=settings,
+        seed=args.seed,
+        seeds={"initialisations": derive_seed(args.seed, "e3", "initialisations")},
+        threads=args.threads,
+        family=args.family,
+        wall_clock_s=float(runs.drop_duplicates(["wall_clock_s", "batch_size"])["wall_clock_s"].sum()),
     )
 
 

@@ -52,7 +52,8 @@ def cmd_target(args) -> None:
     settings = parse_settings(args.settings)
     if args.target not in settings["targets"]:
         raise ValueError(f"--target {args.target!r} is not one of e1.targets {settings['targets']}")
-    enable_tensorflow_determinism(derive_seed(args.seed, "e1", args.target), args.threads or 1)
+    tf_seed = derive_seed(args.seed, "e1", args.target)
+    enable_tensorflow_determinism(tf_seed, args.threads or 1)
     table, hypergraphs = _load_table(args.table), _load_hypergraphs(args.hypergraphs)
     start, cpu = time.perf_counter(), _cpu_seconds()
     mismatch, moments = e1_prg.check_generators(table, hypergraphs, settings, args.seed, [args.target])
@@ -68,11 +69,15 @@ def cmd_target(args) -> None:
     io.write_csv(args.mismatch, mismatch)
     io.write_csv(args.moments, moments)
     io.write_csv(args.discriminators, rows)
-    io.write_json(
+    provenance.write_run_record(
         args.provenance,
-        provenance.provenance(
-            experiment="E1", target=args.target, seed=args.seed, threads=args.threads, settings=settings, **timing
-        ),
+        experiment="E1",
+        settings=settings,
+        seed=args.seed,
+        seeds={"tensorflow": tf_seed},
+        threads=args.threads,
+        target=args.target,
+        **timing,
     )
 
 

@@ -37,20 +37,23 @@ def cmd_train(args) -> None:
     from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
     settings = _settings(args.settings)
-    enable_tensorflow_determinism(derive_seed(args.seed, "e2", args.generator), args.threads or 1)
+    tf_seed = derive_seed(args.seed, "e2", args.generator)
+    enable_tensorflow_determinism(tf_seed, args.threads or 1)
     metrics, points, seconds = e2.train_generator(args.generator, settings, args.seed, args.families)
     io.write_csv(args.metrics, metrics)
     io.write_npz(args.samples, **points)
-    io.write_json(
+    provenance.write_run_record(
         args.provenance,
-        provenance.provenance(
-            experiment="E2",
-            generator=args.generator,
-            seed=args.seed,
-            threads=args.threads,
-            settings=settings,
-            wall_clock_s=seconds,
-        ),
+        experiment="E2",
+        settings=settings,
+        seed=args.seed,
+        seeds={
+            "tensorflow": tf_seed,
+            **{f"family {name}": derive_seed(args.seed, "e2", name, args.generator) for name in seconds},
+        },
+        threads=args.threads,
+        generator=args.generator,
+        wall_clock_s=seconds,
     )
 
 

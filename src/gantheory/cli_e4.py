@@ -23,9 +23,8 @@ def cmd_classifier(args) -> None:
     from gantheory.models.classifier import train_classifier
 
     data = load_dataset(args.data)
-    result = train_classifier(
-        data["x"], data["y"], {**parse_settings(args.settings), "threads": args.threads or 1}, args.seed
-    )
+    settings = {**parse_settings(args.settings), "threads": args.threads or 1}
+    result = train_classifier(data["x"], data["y"], settings, args.seed, label=f"E4 classifier {Path(args.data).stem}")
     io.write_npz(args.out, **result["weights"])
     io.write_json(args.info, {k: v for k, v in result.items() if k != "weights"})
 
@@ -72,7 +71,8 @@ def cmd_train(args) -> None:
     settings = parse_settings(args.settings)
     dataset = settings["datasets"][args.dataset]
     variant = settings["variants"][args.variant]
-    enable_tensorflow_determinism(derive_seed(args.seed, "e4", args.dataset, args.variant), args.threads or 1)
+    run_seed = derive_seed(args.seed, "e4", args.dataset, args.variant)
+    enable_tensorflow_determinism(run_seed, args.threads or 1)
     real = load_dataset(args.data)["x"]
     features, modes = None, None
     if dataset["kind"] == "image":
@@ -101,17 +101,17 @@ def cmd_train(args) -> None:
     )
     io.write_csv(args.metrics, metrics)
     io.write_npz(args.samples, samples=samples)
-    io.write_json(
+    provenance.write_run_record(
         args.provenance,
-        provenance.provenance(
-            experiment="E4",
-            dataset=args.dataset,
-            variant=args.variant,
-            seed=args.seed,
-            threads=args.threads,
-            engine=config.__dict__,
-            wall_clock_s=float(metrics["wall_clock_s"].max()),
-        ),
+        experiment="E4",
+        settings=settings,
+        seed=args.seed,
+        seeds={"run": run_seed},  # K stacked seeds derive from it
+        threads=args.threads,
+        dataset=args.dataset,
+        variant=args.variant,
+        engine=config.__dict__,
+        wall_clock_s=float(metrics["wall_clock_s"].max()),
     )
 
 

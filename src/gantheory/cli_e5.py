@@ -80,7 +80,8 @@ def cmd_train(args) -> None:
         raise ValueError(
             f"variant {args.variant!r} is not in e5.variants; expected one of {sorted(settings['variants'])}"
         )
-    enable_tensorflow_determinism(derive_seed(args.seed, "e5", args.dataset, args.variant), args.threads or 1)
+    run_seed = derive_seed(args.seed, "e5", args.dataset, args.variant)
+    enable_tensorflow_determinism(run_seed, args.threads or 1)
     train, pool = _top_images(load_dataset(args.data), args.dataset)
     reference = json.loads(Path(args.reference).read_text(encoding="utf-8"))
     reference_top = pool[np.asarray(reference["reference_index"])]
@@ -109,23 +110,23 @@ def cmd_train(args) -> None:
     io.write_npz(args.samples, **samples)
     io.write_npz(args.dictionaries, **atoms)
     wall = float(metrics["wall_clock_s"].max())
-    io.write_json(
+    provenance.write_run_record(
         args.provenance,
-        provenance.provenance(
-            experiment="E5",
-            dataset=args.dataset,
-            variant=args.variant,
-            seed=args.seed,
-            threads=args.threads,
-            settings={
-                "dataset": dataset,
-                "training": settings["training"],
-                "variant": settings["variants"][args.variant],
-            },
-            ema="Keras Adam use_ema: the average is updated inside every compiled step",
-            wall_clock_s=wall,
-            steps_per_second=dataset["steps"] / wall if wall > 0 else None,
-        ),
+        experiment="E5",
+        settings=settings,
+        seed=args.seed,
+        seeds={"run": run_seed},  # K stacked seeds derive from it
+        threads=args.threads,
+        dataset=args.dataset,
+        variant=args.variant,
+        run_settings={
+            "dataset": dataset,
+            "training": settings["training"],
+            "variant": settings["variants"][args.variant],
+        },
+        ema="Keras Adam use_ema: the average is updated inside every compiled step",
+        wall_clock_s=wall,
+        steps_per_second=dataset["steps"] / wall if wall > 0 else None,
     )
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 import tensorflow as tf
 
 from gantheory.models.stacked import stacked_mlp
-from gantheory.progress import progress_bar
+from gantheory.progress import Progress
 from gantheory.seeding import derive_seed
 from gantheory.train.gan import wgan_gp_critic_losses
 
@@ -99,6 +99,7 @@ class Family:
         self.critic_opt.build(self.critic.trainable_variables)
         self.classifier_opt.build(self.classifier.trainable_variables)
         self.gp_weight = settings["gp_weight"]
+        self.last_critic_loss = tf.Variable(tf.zeros(k), trainable=False, name=f"last_loss_w{width}_d{depth}")
 
     def f(self, x):
         """Critic values (K, B, 1) on the cells' own coordinates."""
@@ -109,7 +110,9 @@ class Family:
 
     def step(self, real, fake, eps):
         with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(wgan_gp_critic_losses(self.f, real, fake, eps, self.gp_weight))
+            losses = wgan_gp_critic_losses(self.f, real, fake, eps, self.gp_weight)
+            loss = tf.reduce_sum(losses)
+        self.last_critic_loss.assign(losses)  # read by the progress line only
         variables = self.critic.trainable_variables
         self.critic_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
         with tf.GradientTape() as tape:
@@ -153,18 +156,23 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
 
     start = time.perf_counter()
     steps, every = settings["steps"], max(1, settings["steps"] // 20)
-    bar = progress_bar(total=steps, desc=label or f"E1 {target}")
+    progress = Progress(steps, label or f"E1 {target}")
     done = 0
     while done < steps:
         n = min(every, steps - done)
         chunk(tf.constant(n, tf.int64))
         done += n
-        bar.update(n)
-    bar.close()
+        progress.update(n)
+        losses = np.concatenate([family.last_critic_loss.numpy() for family in families])
+        progress.log(done, {"median critic loss": float(np.median(losses))})
+    progress.close()
     train_s = time.perf_counter() - start
     rows = evaluate(families, stacks, settings, seed)
+    eval_s = time.perf_counter() - start - train_s
+    summary = {"held-out median z": float(rows["z"].median()), "median accuracy": float(rows["accuracy"].median())}
+    progress.log(steps, {**summary, "evaluation s": eval_s})
     rows["train_s"] = train_s
-    rows["eval_s"] = time.perf_counter() - start - train_s
+    rows["eval_s"] = eval_s
     return rows
 
 

@@ -270,6 +270,7 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
         chunk,
         lambda step: gan.evaluate(step, settings, with_mmd=step in (0, steps)) if step in schedule else [],
         label=f"E2 {family_name} {generator_kind}",
+        metric="w1",
     )
     rows = []
     for step, evaluation in zip(log.steps, log.evaluations, strict=True):

@@ -116,7 +116,8 @@ def train_run(
     if checkpoint_path is not None:
         fingerprint = run_fingerprint(dataset_name, dataset, variant_name, variant, seeds, seed, flat_real)
         checkpoint = Checkpoint(checkpoint_path, fingerprint)
-    log = gan.train(steps, eval_every, evaluator, label=f"E4 {dataset_name} {variant_name}", checkpoint=checkpoint)
+    label = f"E4 {dataset_name} {variant_name}"
+    log = gan.train(steps, eval_every, evaluator, label=label, checkpoint=checkpoint, metric="fd")
     rows = []
     for step, wall, evaluation in zip(log.steps, log.wall_clock_s, log.evaluations, strict=True):
         for row in evaluation:

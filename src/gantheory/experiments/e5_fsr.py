@@ -132,7 +132,17 @@ class MultiResolutionGAN:
             self.sync_ema()
             return evaluate(step, self)
 
-        return run_training(self.train_steps, self.seeds, steps, eval_every, evaluation if evaluate else None, label)
+        top = {"generator": "ema", "kind": "level", "level": self.levels}  # the progress line's headline
+        return run_training(
+            self.train_steps,
+            self.seeds,
+            steps,
+            eval_every,
+            evaluation if evaluate else None,
+            label,
+            metric="mmd",
+            metric_where=top,
+        )
 
 
 class Evaluator:

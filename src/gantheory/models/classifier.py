@@ -10,10 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def train_classifier(images: np.ndarray, labels: np.ndarray, settings: dict, seed: int) -> dict:
-    """Fit input → hidden → features → softmax; return weights and held-out accuracy."""
+def train_classifier(
+    images: np.ndarray, labels: np.ndarray, settings: dict, seed: int, label: str = "E4 classifier"
+) -> dict:
+    """Fit input → hidden → features → softmax; return weights and held-out accuracy (one progress line
+    per epoch: training loss and accuracy)."""
     import keras
 
+    from gantheory.progress import Progress
     from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
     enable_tensorflow_determinism(derive_seed(seed, "e4", "classifier"), settings.get("threads", 1))
@@ -35,8 +39,26 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, settings: dict, see
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    model.fit(x[train], y[train], epochs=settings["epochs"], batch_size=settings["batch_size"], verbose=0, shuffle=True)
+    progress = Progress(settings["epochs"], label)
+
+    class EpochLine(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            progress.update(1)
+            progress.log(epoch + 1, {f"train {k}": float(v) for k, v in logs.items() if k in ("loss", "accuracy")})
+
+    model.fit(
+        x[train],
+        y[train],
+        epochs=settings["epochs"],
+        batch_size=settings["batch_size"],
+        verbose=0,
+        shuffle=True,
+        callbacks=[EpochLine()],
+    )
+    progress.close()
     accuracy = float(model.evaluate(x[test], y[test], verbose=0)[1])
+    progress.log(settings["epochs"], {"held-out accuracy": accuracy})
     weights = {f"w{i}": w for i, w in enumerate(model.get_weights())}
     return {"weights": weights, "test_accuracy": accuracy, "n_train": len(train), "n_test": len(test)}
 

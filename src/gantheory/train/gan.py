@@ -152,9 +152,12 @@ class WGANGP:
         """All a checkpoint needs: the descent-ascent state plus the RNG counter."""
         return self.gda.state_variables() + [self.counter]
 
-    def train(self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None) -> TrainingLog:
+    def train(
+        self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None, metric: str | None = None
+    ) -> TrainingLog:
         """Train with an evaluation (a function of (step, this GAN)) every `eval_every` steps; resumable
-        from `checkpoint` (train.checkpoint.Checkpoint) if given."""
+        from `checkpoint` (train.checkpoint.Checkpoint) if given. `metric`: the evaluation rows' metric whose
+        median over seeds each progress line shows."""
         evaluation = None if evaluate is None else (lambda step: evaluate(step, self))
         return run_training(
             self.train_steps,
@@ -165,4 +168,5 @@ class WGANGP:
             label=label or self.config.rule,
             checkpoint=checkpoint,
             state=self.state_variables(),
+            metric=metric,
         )

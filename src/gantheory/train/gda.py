@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import tensorflow as tf
 
-from gantheory.progress import progress_bar
+from gantheory.progress import Progress, summary
 
 UPDATE_RULES = ("alternating", "ttur", "simultaneous", "optimistic")
 
@@ -152,6 +152,8 @@ def run_training(
     label: str = "",
     checkpoint=None,
     state: list | None = None,
+    metric: str | None = None,
+    metric_where: dict | None = None,
 ) -> TrainingLog:
     """The one outer loop: chunks of compiled steps, an evaluation between chunks, divergence per seed.
 
@@ -160,6 +162,9 @@ def run_training(
     With a `checkpoint` (train.checkpoint.Checkpoint) the variables in `state` and the log are saved after
     every evaluation and restored on start, so a killed run resumes where it was; the checkpoint is
     removed once the run is complete. Wall-clock continues from the saved value.
+    After every evaluation (every chunk without `evaluate`) one progress line goes to the log: step/total,
+    the median over seeds of `metric` in the evaluation's rows (those matching `metric_where`), the median
+    critic loss of the last chunk, elapsed and ETA (gantheory.progress); nothing of it reaches the log object.
     """
     if steps < 0 or eval_every < 1:
         raise ValueError(f"steps must be >= 0 and eval_every >= 1, got steps={steps}, eval_every={eval_every}")
@@ -171,13 +176,23 @@ def run_training(
         log = TrainingLog(diverged_step=np.full(seeds, -1))
     done = log.steps[-1] if resumed else 0
     start = time.perf_counter() - (log.wall_clock_s[-1] if resumed else 0.0)
-    bar = progress_bar(total=steps, desc=label, initial=done)
+    progress = Progress(steps, label or "training", initial=done)
     while True:
         if not resumed:
             log.steps.append(done)
             log.wall_clock_s.append(time.perf_counter() - start)
+            rows = None
             if evaluate is not None:
-                log.evaluations.append(evaluate(done))
+                rows = evaluate(done)
+                log.evaluations.append(rows)
+            if rows or evaluate is None or done >= steps:
+                headline = summary(rows or [], metric, **(metric_where or {}))
+                if log.critic_loss and done > 0:
+                    losses = np.asarray(log.critic_loss[-1], np.float64)
+                    finite = losses[np.isfinite(losses)]
+                    if finite.size and finite.any():  # closed-form families have no critic (loss 0)
+                        headline["critic loss"] = float(np.median(finite))
+                progress.log(done, headline)
             if checkpoint is not None and done < steps:
                 checkpoint.save(state, log)
         resumed = False
@@ -186,12 +201,12 @@ def run_training(
         chunk = min(eval_every, steps - done)
         d_loss, g_loss = train_steps(chunk)
         done += chunk
-        bar.update(chunk)
+        progress.update(chunk)
         log.critic_loss.append(d_loss)
         log.generator_loss.append(g_loss)
         bad = ~(np.isfinite(d_loss) & np.isfinite(g_loss))
         log.diverged_step[bad & (log.diverged_step < 0)] = done
-    bar.close()
+    progress.close()
     if checkpoint is not None:
         checkpoint.remove()
     return log

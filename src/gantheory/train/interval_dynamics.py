@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gantheory.models import interval_gan as model
-from gantheory.progress import progress_bar
+from gantheory.progress import Progress
 
 DYNAMICS = ("optimal", "first_order")
 UPDATES = ("simultaneous", "alternating")
@@ -93,7 +93,9 @@ def simulate(
     last_good_mu, last_good_disc = mu.copy(), disc.copy()
     next_record = 0
 
-    for step in progress_bar(range(steps + 1), desc=label or dynamic):
+    progress = Progress(steps, label or dynamic)
+    log_every = max(1, (len(record_steps) - 1) // 10)  # about ten progress lines per simulation
+    for step in range(steps + 1):
         if optimal:
             disc = model.optimal_discriminator(mu, mu_star, warm)
             tv = model.objective(mu, mu_star, disc)
@@ -118,9 +120,14 @@ def simulate(
             last_good_mu, last_good_disc = mu.copy(), disc.copy()
             mu_path[:, next_record] = mu
             tv_path[:, next_record] = tv if optimal else model.total_variation(mu, mu_star)
+            if next_record % log_every == 0 or step == steps:
+                tv_now = tv_path[:, next_record]
+                tv_now = tv_now[np.isfinite(tv_now)]
+                progress.log(step, {"median TV": float(np.median(tv_now))} if tv_now.size else {})
             next_record += 1
         if step == steps:
             break
+        progress.update(1)
         if optimal:
             mu = mu - gen_lr[:, None] * model.generator_gradient(mu, disc)
             continue
@@ -132,6 +139,7 @@ def simulate(
             gen_grad = model.generator_gradient(mu, disc)
         mu = mu - gen_lr[:, None] * gen_grad
 
+    progress.close()
     final_grad = model.discriminator_gradient(mu, mu_star, disc)
     return Trajectories(
         mu=mu,
