@@ -27,8 +27,8 @@ import numpy as np
 import tensorflow as tf
 
 from gantheory.metrics.one_d import GaussianMixture1D, hermite_feature_means, hermite_features, mmd_to_mixture
+from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.stacked import stacked_mlp
-from gantheory.train.gan import wgan_gp_critic_losses
 
 INNER = ("closed_form", "ascent")
 NORM_EPSILON = 1e-12  # inside ‖Δ‖'s square root: its gradient at Δ = 0 is otherwise undefined

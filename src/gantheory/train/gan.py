@@ -17,29 +17,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import UPDATE_RULES, GradientDescentAscent, TrainingLog, check_rule, run_training
 
-__all__ = ["GANConfig", "TrainingLog", "UPDATE_RULES", "WGANGP", "gradient_penalty", "wgan_gp_critic_losses"]
-GP_EPSILON = 1e-12  # inside the norm's square root: sqrt(0) has an infinite gradient
-
-
-def gradient_penalty(critic, real, fake, eps):
-    """Per seed (K,): E[(‖∇D(x̂)‖ − 1)²] at x̂ = εx + (1−ε)x̃; inputs (K, B, d), eps (K, B, 1) ~ U[0, 1]."""
-    mixed = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(mixed)
-        d_mixed = critic(mixed)
-    grad = tape.gradient(d_mixed, mixed)
-    norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=-1) + GP_EPSILON)
-    return tf.reduce_mean(tf.square(norm - 1.0), axis=1)
-
-
-def wgan_gp_critic_losses(critic, real, fake, eps, gp_weight: float):
-    """Per seed (K,): E[D(fake)] − E[D(real)] + λ·gradient penalty (the critic minimises it)."""
-    wasserstein = tf.reduce_mean(critic(fake), axis=[1, 2]) - tf.reduce_mean(critic(real), axis=[1, 2])
-    return wasserstein + gp_weight * gradient_penalty(critic, real, fake, eps)
+__all__ = ["GANConfig", "TrainingLog", "UPDATE_RULES", "WGANGP"]
 
 
 @dataclass(frozen=True)
