@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, variant_palette, variant_style
+from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, variant_style
 
 
 def saddle(runs: pd.DataFrame, paths: dict, threshold: float = 0.15, hold: int = 100):
