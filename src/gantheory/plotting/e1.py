@@ -53,7 +53,7 @@ def _heatmaps(
             cmap=cmap,
             norm=norm,
             cbar=ax is axes[0, -1],
-            cbar_kws={"label": label},
+            cbar_kws={"label": label, "aspect": 12},
             annot_kws={"fontsize": "x-small"},
             linewidths=0.5,
         )
@@ -72,7 +72,7 @@ def _threshold_lines(fig, colorbar, thresholds) -> None:
     handles = []
     for (label, values), dash in zip(thresholds, THRESHOLD_DASHES, strict=False):
         for v in values:
-            colorbar.ax.axhline(v, color="black", linestyle=dash, linewidth=1.2)
+            colorbar.ax.axhline(v, color="black", linestyle=dash, linewidth=1.8)
         handles.append(Line2D([], [], color="black", linestyle=dash, linewidth=1.2, label=label))
     if handles:
         fig.legend(

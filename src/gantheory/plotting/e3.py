@@ -116,18 +116,17 @@ def trajectories(examples: dict, variants: list[str]):
         steps = examples[f"{variant}::record_steps"]
         for j, colour in enumerate(("C0", "C1")):
             ax.plot(steps, path[i, :, j], color=colour, label=f"μ{j + 1}")
-            ax.axhline(mu_star[i, j], color="grey", linestyle="--", linewidth=0.8, label="μ* (either order)")
+        for j in range(mu_star.shape[1]):
+            ax.axhline(mu_star[i, j], color="grey", linestyle="--", linewidth=0.8, label="μ* (in either order)")
         ax.set_title(f"{variant}: {word} (run {i})", fontsize="small", color=variant_style(variant)["color"])
         ax.set_ylabel("mean")
     for ax in axes.flat[len(panels) :]:
         ax.remove()  # no empty dummy panels
-    for ax in axes[-1]:
-        ax.set_xlabel("generator step")
     for ax in axes.flat[max(0, len(panels) - ncols) : len(panels)]:
         ax.xaxis.set_tick_params(labelbottom=True)
         ax.set_xlabel("generator step")
-    figure_legend(fig, axes.flat[: len(panels)], ncols=3)
+    figure_legend(fig, axes.flat[: len(panels)], loc="outside upper center", ncols=3)
     if missing:
-        fig.text(0.01, 0.0, "; ".join(missing), fontsize="x-small", ha="left", va="top")
+        fig.supxlabel("Not shown: " + "; ".join(missing) + ".", fontsize="x-small")
     fig.suptitle("E3: means over training, first success and first failure of each dynamic")
     return fig

@@ -20,29 +20,19 @@ def saddle(runs: pd.DataFrame, paths: dict, threshold: float = 0.15, hold: int =
     left.set_ylabel("‖(x, y)‖ (seed 0)")
     left.set_title("f(x,y) = (1+x²)(100−y²), gradient noise σ = 1")
     reach = runs.assign(reach=runs["reach_step"].where(runs["reach_step"] >= 0, np.nan))
-    order = list(dict.fromkeys(runs["variant"]))
+    order, labels = list(dict.fromkeys(runs["variant"])), []
     for k, variant in enumerate(order):  # an evenly spread, deterministic offset instead of seaborn's random jitter
         y = reach.loc[reach["variant"] == variant, "reach"].to_numpy(dtype=float)
         x = k + (np.linspace(-0.25, 0.25, len(y)) if len(y) > 1 else np.zeros(len(y)))
         style = variant_style(variant)
         right.scatter(x, y, s=10, color=style["color"], marker=style["marker"], label="_nolegend_")
         never = int(np.isnan(y).sum())
-        if never:
-            right.annotate(
-                f"{never} never",
-                (k, 1.0),
-                xycoords=("data", "axes fraction"),
-                ha="center",
-                va="top",
-                fontsize="x-small",
-                xytext=(0, -2),
-                textcoords="offset points",
-            )
-    right.set_xticks(range(len(order)), order)
+        labels.append(f"{variant}\n({never} of {len(y)} never)" if never else variant)
+    right.set_xticks(range(len(order)), labels)
     right.set_xlim(-0.6, len(order) - 0.4)
     right.set_xlabel("step-size setting")
     right.set_ylabel(f"first step held < {threshold:g} for {hold} steps")
-    right.set_title("per seed")
+    right.set_title("per seed (never: not settled within the run)")
     figure_legend(fig, [left], loc="outside lower center")
     return fig
 

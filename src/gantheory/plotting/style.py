@@ -40,7 +40,7 @@ VARIANT_STYLES: dict[str, tuple[str, str]] = {
     "optimistic": (_CB[4], "D"),
     "orig-gp10": (_CB[3], "v"),
     "slow": (_CB[5], "P"),
-    "fast": (_CB[6], "X"),
+    "fast": (_CB[3], "X"),
     # E5: critics
     "multi": (_CB[0], "o"),
     "single": (_CB[3], "s"),
