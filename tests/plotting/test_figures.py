@@ -203,7 +203,7 @@ def test_trajectories_have_no_dummy_panels():
     fig = e3.trajectories(examples, ["optimal lr=0.1", "sim k=1 lr=0.1 init=random"])
     assert len(fig.axes) == 3  # optimal: success only; sim: success and failure
     assert all(ax.get_lines() for ax in fig.axes)
-    assert "no failure of optimal lr=0.1" in fig.get_supxlabel()
+    assert "no failure of optimal lr=0.1" in fig.legends[0].get_title().get_text()
 
 
 # --- E4 toys ----------------------------------------------------------------------------------------------------

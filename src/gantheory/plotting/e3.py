@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from gantheory.plotting.style import figure_legend, variant_style
+from gantheory.plotting.style import figure_legend, log_axis, variant_style
 
 ROW_ORDER = ["optimal", "sim k=1", "sim k=5", "alt k=1", "alt k=5"]
 
@@ -85,7 +85,7 @@ def tv_curves(curves: pd.DataFrame, variants: list[str]):
             label=variant,
         )
         ax.fill_between(c.index, c["tv_q25"], c["tv_q75"], color=style["color"], alpha=0.2, linewidth=0)
-    ax.set_yscale("log")
+    log_axis(ax)
     ax.set_xlabel("generator step")
     ax.set_ylabel("TV(p*, p_μ)")
     ax.set_title("E3: total variation during training (median, IQR)")
@@ -125,8 +125,7 @@ def trajectories(examples: dict, variants: list[str]):
     for ax in axes.flat[max(0, len(panels) - ncols) : len(panels)]:
         ax.xaxis.set_tick_params(labelbottom=True)
         ax.set_xlabel("generator step")
-    figure_legend(fig, axes.flat[: len(panels)], loc="outside upper center", ncols=3)
-    if missing:
-        fig.supxlabel("Not shown: " + "; ".join(missing) + ".", fontsize="x-small")
+    note = ("not shown: " + "; ".join(missing)) if missing else None  # named, not drawn as an empty panel
+    figure_legend(fig, axes.flat[: len(panels)], ncols=3, title=note, title_fontsize="x-small")
     fig.suptitle("E3: means over training, first success and first failure of each dynamic")
     return fig

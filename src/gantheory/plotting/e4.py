@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, variant_style
+from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, log_axis, variant_style
 
 
 def saddle(runs: pd.DataFrame, paths: dict, threshold: float = 0.15, hold: int = 100):
@@ -15,7 +15,7 @@ def saddle(runs: pd.DataFrame, paths: dict, threshold: float = 0.15, hold: int =
     for name, path in paths.items():
         left.plot(np.linalg.norm(path, axis=1), label=name, linewidth=0.8, color=variant_style(name)["color"])
     left.axhline(threshold, **THRESHOLD_STYLE, label=f"settled: ‖(x, y)‖ < {threshold:g}")
-    left.set_yscale("log")
+    log_axis(left)
     left.set_xlabel("step")
     left.set_ylabel("‖(x, y)‖ (seed 0)")
     left.set_title("f(x,y) = (1+x²)(100−y²), gradient noise σ = 1")
@@ -67,7 +67,7 @@ def _fd_panels(train: pd.DataFrame, axes_x: list[tuple[str, str]], title: str):
                 ax = axes[row, col]
                 ax.plot(x, v["median"], color=style["color"], marker=style["marker"], markersize=3, label=variant)
                 ax.fill_between(x, v["low"], v["high"], color=style["color"], alpha=0.2, linewidth=0)
-                ax.set_yscale("log")
+                log_axis(ax)
                 ax.set_xlabel(label)
         axes[0, col].set_title(dataset)
     for row in axes:
@@ -108,7 +108,7 @@ def fd_disturbances(checks: pd.DataFrame):
             e = d[d["disturbance"] == disturbance].groupby("level")["value"].mean()
             ax.plot(e.index, e.to_numpy(), **variant_style(disturbance), markersize=4, label=disturbance)
         ax.axhline(floors[dataset], **THRESHOLD_STYLE, label="floor (real halves)")
-        ax.set_yscale("log")
+        log_axis(ax)
         ax.set_xticks(sorted(set(d["level"])))
         ax.set_xlabel("disturbance level")
         ax.set_ylabel("FD to real")

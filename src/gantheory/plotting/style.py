@@ -40,7 +40,7 @@ VARIANT_STYLES: dict[str, tuple[str, str]] = {
     "optimistic": (_CB[4], "D"),
     "orig-gp10": (_CB[3], "v"),
     "slow": (_CB[5], "P"),
-    "fast": (_CB[3], "X"),
+    "fast": (_CB[4], "X"),
     # E5: critics
     "multi": (_CB[0], "o"),
     "single": (_CB[3], "s"),
@@ -107,6 +107,17 @@ def variant_palette(names) -> dict:
 def variant_markers(names) -> dict:
     """name → marker, for seaborn's `markers=`."""
     return {n: variant_style(n)["marker"] for n in names}
+
+
+def log_axis(ax, axis: str = "y") -> None:
+    """Log scale with plain tick labels (0.1, 1, 10, and 2, 5, ... where an axis spans little more than a decade)
+    instead of mathtext 6×10⁰ labels, which collide on short axes and are slow to draw."""
+    from matplotlib.ticker import LogFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    target.set_major_formatter(LogFormatter(labelOnlyBase=False))
+    target.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
 
 
 def figure_legend(fig, axes=None, **kwargs):
