@@ -118,7 +118,7 @@ def trajectories(examples: dict, variants: list[str]):
             ax.plot(steps, path[i, :, j], color=colour, label=f"μ{j + 1}")
         for j in range(mu_star.shape[1]):
             ax.axhline(mu_star[i, j], color="grey", linestyle="--", linewidth=0.8, label="μ* (in either order)")
-        ax.set_title(f"{variant}: {word} (run {i})", fontsize="small", color=variant_style(variant)["color"])
+        ax.set_title(f"{variant}: {word} (run {i})", fontsize="small")
         ax.set_ylabel("mean")
     for ax in axes.flat[len(panels) :]:
         ax.remove()  # no empty dummy panels

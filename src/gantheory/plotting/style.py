@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -109,15 +110,20 @@ def variant_markers(names) -> dict:
     return {n: variant_style(n)["marker"] for n in names}
 
 
+class _PlainLog(matplotlib.ticker.LogFormatter):
+    """matplotlib's choice of which log ticks to label, written as plain numbers (0.9, not 9e-01)."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}" if super().__call__(x, pos) else ""
+
+
 def log_axis(ax, axis: str = "y") -> None:
     """Log scale with plain tick labels (0.1, 1, 10, and 2, 5, ... where an axis spans little more than a decade)
     instead of mathtext 6×10⁰ labels, which collide on short axes and are slow to draw."""
-    from matplotlib.ticker import LogFormatter
-
     target = ax.yaxis if axis == "y" else ax.xaxis
     (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
-    target.set_major_formatter(LogFormatter(labelOnlyBase=False))
-    target.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
+    target.set_major_formatter(_PlainLog(labelOnlyBase=False))
+    target.set_minor_formatter(_PlainLog(labelOnlyBase=False, minor_thresholds=(1.2, 0.5)))
 
 
 def figure_legend(fig, axes=None, **kwargs):
