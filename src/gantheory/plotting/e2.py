@@ -49,7 +49,7 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
         squeeze=False,
         sharex="row",
     )
-    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.06, top=0.86, wspace=0.08, hspace=0.45)  # no layout engine:
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.06, top=0.83, wspace=0.08, hspace=0.45)  # no layout engine:
     # a constrained layout re-draws these many panels several times (seconds per figure)
     for i, (target, generator) in enumerate(rows):
         mixture = targets[target]
@@ -73,8 +73,8 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
                 ax.set_title(f"{family}\n{variant}" if variant != settings["families"][family]["kind"] else family)
             if j == 0:
                 ax.set_ylabel(f"{target}\n{generator}")
-    figure_legend(fig, axes, loc="upper right", bbox_to_anchor=(0.99, 0.995), ncols=3)
-    fig.suptitle("E2: final generated points (seed 0) against the target density (black)", x=0.06, ha="left")
+    figure_legend(fig, axes, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncols=3)
+    fig.suptitle("E2: final generated points (seed 0) against the target density (black)", y=0.995)
     return fig
 
 

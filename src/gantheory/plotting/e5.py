@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
-from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, variant_style
+from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, log_axis, variant_style
 
-LOG_LABELS = FormatStrFormatter("%g")
 KIND_TITLE = {"level": "head (output of level {level})", "band": "band {level} of the top image"}
 
 
@@ -39,9 +37,7 @@ def distance_curves(train, floors, kind: str, floor_multiple: float, generator: 
                 ax.fill_between(v.index, v["min"], v["max"], color=style["color"], alpha=0.2, linewidth=0)
             limit = floor_multiple * floors.loc[(dataset, kind, level), "floor"]
             ax.axhline(limit, **THRESHOLD_STYLE, label=f"{floor_multiple:g}× sampling floor (below: learned)")
-            ax.set_yscale("log")
-            ax.yaxis.set_major_formatter(LOG_LABELS)  # plain numbers: mathtext labels triple the drawing time
-            ax.yaxis.set_minor_formatter(NullFormatter())
+            log_axis(ax)  # plain numbers: mathtext labels triple the drawing time
             ax.set_title(f"{dataset}: {KIND_TITLE[kind].format(level=level)}")
             ax.set_xlabel("SGDA step")
         axes[r, 0].set_ylabel(f"MMD ({generator} generator)")

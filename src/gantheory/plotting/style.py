@@ -58,7 +58,7 @@ VARIANT_STYLES: dict[str, tuple[str, str]] = {
     "mlp": (_CB[2], "^"),
     "W1": (_CB[0], "o"),
     "objective": (_CB[1], "s"),
-    "JS": (_CB[6], "X"),
+    "JS": (_CB[3], "X"),
     "MMD": (_CB[4], "D"),
     "d_poly": (_CB[2], "^"),
     # E1: the W1 bars
