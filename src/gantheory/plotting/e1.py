@@ -39,7 +39,7 @@ def _heatmaps(
     fig, axes = plt.subplots(
         1,
         len(targets),
-        figsize=(1.2 + 1.3 * disc["width"].nunique() * len(targets) + 1.5, 0.32 * len(order) + 1.6),
+        figsize=(1.2 + 1.3 * disc["width"].nunique() * len(targets) + 1.5, max(3.6, 0.32 * len(order) + 1.6)),
         squeeze=False,
         layout="constrained",
     )
@@ -96,7 +96,7 @@ def z_heatmap(disc: pd.DataFrame, order: list[str], thresholds=()):
         norm,
         "vlag",
         ".1f",
-        "z = IPM / SE (symlog, linear within ±3)",
+        "z = IPM / SE (symlog; linear in ±3)",
         "E1: held-out z of trained critics (rows: generators; null = target vs target)",
         thresholds,
     )
