@@ -63,8 +63,3 @@ def test_the_check_catches_a_bare_absolute_value():
     """The old captions' form: `the largest |z|` is an undefined substitution reference, an error."""
     assert any("ERROR" in m for m in system_messages("the largest |z| beside the threshold"))
     assert system_messages("the largest abs(z) beside the threshold") == []
-
-
-@pytest.mark.parametrize("caption", CAPTIONS, ids=[p.name for p in CAPTIONS])
-def test_caption_points_at_docs_claims(caption):
-    assert "shared/CLAIMS.md" not in caption.read_text(encoding="utf-8")
