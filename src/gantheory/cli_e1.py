@@ -101,10 +101,22 @@ def cmd_outputs(args) -> None:
     apply_style()
     nulls = [c for c in results["discriminators"]["cell"].unique() if c.startswith("null#")]
     order = list(results["hypergraphs"]["row"]) + sorted(nulls, key=lambda c: int(c.removeprefix("null#")))
-    save_figure(plots.z_heatmap(results["discriminators"], order), out / "e1_z_heatmap.pdf")
-    save_figure(plots.accuracy_heatmap(results["discriminators"], order), out / "e1_accuracy_heatmap.pdf")
+    c = e1_claims
+    z_lines = [
+        (f"z = {c.Z_DETECT:g}: detected above (E1.4–E1.6)", [c.Z_DETECT]),
+        (f"|z| = {c.Z_NULL:g}: null runs within (E1.4)", [-c.Z_NULL, c.Z_NULL]),
+        (f"z = {c.STRONG_Z:g}: controls above (E1.5)", [c.STRONG_Z]),
+    ]
+    accuracy_lines = [
+        (f"0.5 ± {c.ACCURACY_BAND:g}: clean rows within (E1.4)", [0.5 - c.ACCURACY_BAND, 0.5 + c.ACCURACY_BAND]),
+        (f"{c.STRONG_ACCURACY:g}: controls above (E1.5)", [c.STRONG_ACCURACY]),
+    ]
+    save_figure(plots.z_heatmap(results["discriminators"], order, z_lines), out / "e1_z_heatmap.pdf")
+    save_figure(
+        plots.accuracy_heatmap(results["discriminators"], order, accuracy_lines), out / "e1_accuracy_heatmap.pdf"
+    )
     w1 = e1_claims.w1_table(results)
-    save_figure(plots.w1_bars(w1), out / "e1_w1_bound.pdf")
+    save_figure(plots.w1_bars(w1, c.W1_FACTOR), out / "e1_w1_bound.pdf")
     tables = e1_claims.output_tables(results, w1)
     for name, (frame, caption) in tables.items():
         write_table(frame, out / f"{name}.md", caption=caption)

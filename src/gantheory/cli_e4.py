@@ -170,6 +170,25 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_outputs)
 
 
+def _toy_truth(settings: dict) -> tuple[dict, dict]:
+    """For the toy scatter: mode centres of the Gaussian mixtures, and the Swiss roll's noise-free spiral
+    (sklearn's make_swiss_roll: t = 1.5π(1 + 2u), (t cos t, t sin t), here divided by 7.5 as in data.toys)."""
+    import numpy as np
+
+    from gantheory.data.toys import mixture_modes
+
+    toys = [d for d, s in settings["datasets"].items() if s["kind"] == "toy"]
+    modes = {}
+    for dataset in toys:
+        try:
+            modes[dataset] = mixture_modes(dataset)[0]
+        except ValueError:  # not a Gaussian mixture
+            pass
+    t = 1.5 * np.pi * (1 + 2 * np.linspace(0.0, 1.0, 400))
+    curves = {"swissroll": np.stack([t * np.cos(t), t * np.sin(t)], axis=1) / 7.5} if "swissroll" in toys else {}
+    return modes, curves
+
+
 def cmd_outputs(args) -> None:
     import numpy as np
     import pandas as pd
@@ -200,13 +219,18 @@ def cmd_outputs(args) -> None:
     out = Path(args.out_dir)
     apply_style()
     with np.load(args.saddle_paths) as paths:
-        save_figure(plots.saddle(results["saddle"], {k: paths[k] for k in paths.files}), out / "e4_saddle.pdf")
+        saddle_paths = {k: paths[k] for k in paths.files}
+        saddle_spec = settings["saddle"]
+        save_figure(
+            plots.saddle(results["saddle"], saddle_paths, saddle_spec["threshold"], saddle_spec["hold"]),
+            out / "e4_saddle.pdf",
+        )
     save_figure(plots.fd_curves(train), out / "e4_fd_curves.pdf")
     timing = Path(args.timing_dir)
     save_figure(plots.fd_vs_wallclock(train), timing / "e4_fd_wallclock.pdf")
     io.write_csv(timing / "e4_wallclock.csv", e4_ttur.timing_table(train))
     save_figure(plots.fd_disturbances(checks), out / "e4_fd_disturbances.pdf")
-    save_figure(plots.toy_scatter(samples, settings), out / "e4_toys.pdf")
+    save_figure(plots.toy_scatter(samples, settings, *_toy_truth(settings)), out / "e4_toys.pdf")
     save_figure(plots.sample_grids(samples, settings), out / "e4_samples.pdf")
     reference = load_yaml(args.reference).get("E4", {})
     write_table(

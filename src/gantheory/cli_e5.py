@@ -173,8 +173,12 @@ def cmd_outputs(args) -> None:
             samples[(dataset, variant)] = {k: data[k] for k in data.files}
     out = Path(args.out_dir)
     apply_style()
-    save_figure(plots.distance_curves(train, results["floors"], "level"), out / "e5_level_curves.pdf")
-    save_figure(plots.distance_curves(train, results["floors"], "band"), out / "e5_band_curves.pdf")
+    save_figure(
+        plots.distance_curves(train, results["floors"], "level", e5_claims.FLOOR_MULTIPLE), out / "e5_level_curves.pdf"
+    )
+    save_figure(
+        plots.distance_curves(train, results["floors"], "band", e5_claims.FLOOR_MULTIPLE), out / "e5_band_curves.pdf"
+    )
     save_figure(plots.pyramids(samples), out / "e5_pyramids.pdf")
     write_table(
         e5_claims.final_table(results).round(4),

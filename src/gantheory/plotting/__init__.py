@@ -1,5 +1,12 @@
 """One figure style and one byte-reproducible way to save figures and tables."""
 
-from gantheory.plotting.style import apply_style, save_figure, write_table
+from gantheory.plotting.style import (
+    apply_style,
+    figure_legend,
+    save_figure,
+    variant_palette,
+    variant_style,
+    write_table,
+)
 
-__all__ = ["apply_style", "save_figure", "write_table"]
+__all__ = ["apply_style", "figure_legend", "save_figure", "variant_palette", "variant_style", "write_table"]

@@ -8,6 +8,11 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.colors import SymLogNorm, TwoSlopeNorm
+from matplotlib.lines import Line2D
+
+from gantheory.plotting.style import figure_legend, variant_style
+
+THRESHOLD_DASHES = ["--", ":", "-."]  # one per threshold of a figure, on the colour bar and in the legend
 
 
 def _grid(disc: pd.DataFrame, target: str, value: str, order: list[str]) -> pd.DataFrame:
@@ -19,12 +24,22 @@ def _grid(disc: pd.DataFrame, target: str, value: str, order: list[str]) -> pd.D
     return grid.reindex(index=[c for c in order if c in grid.index], columns=sizes)
 
 
-def _heatmaps(disc: pd.DataFrame, order: list[str], value: str, norm, cmap: str, fmt: str, label: str, title: str):
+def _heatmaps(
+    disc: pd.DataFrame,
+    order: list[str],
+    value: str,
+    norm,
+    cmap: str,
+    fmt: str,
+    label: str,
+    title: str,
+    thresholds=(),
+):
     targets = list(dict.fromkeys(disc["target"]))
     fig, axes = plt.subplots(
         1,
         len(targets),
-        figsize=(1.2 + 1.3 * disc["width"].nunique() * len(targets) + 1.5, 0.32 * len(order) + 1.6),
+        figsize=(1.2 + 1.3 * disc["width"].nunique() * len(targets) + 1.5, max(3.6, 0.32 * len(order) + 1.6)),
         squeeze=False,
         layout="constrained",
     )
@@ -38,19 +53,41 @@ def _heatmaps(disc: pd.DataFrame, order: list[str], value: str, norm, cmap: str,
             cmap=cmap,
             norm=norm,
             cbar=ax is axes[0, -1],
-            cbar_kws={"label": label},
+            cbar_kws={"label": label, "aspect": 12},
             annot_kws={"fontsize": "x-small"},
             linewidths=0.5,
         )
         ax.set_title(f"target: {target}")
         ax.set_xlabel("critic size (width/depth)")
         ax.set_ylabel("")
+        ax.tick_params(axis="y", rotation=0)
+    _threshold_lines(fig, axes[0, -1].collections[0].colorbar, thresholds)
     fig.suptitle(title)
     return fig
 
 
-def z_heatmap(disc: pd.DataFrame, order: list[str]):
-    """Held-out z = IPM/SE of the trained WGAN-GP critics; |z| ≤ 3 means not detected."""
+def _threshold_lines(fig, colorbar, thresholds) -> None:
+    """The claims' thresholds, `(label, [values])` from the caller, as dashed lines across the colour bar,
+    named in one legend below the panels."""
+    handles = []
+    for (label, values), dash in zip(thresholds, THRESHOLD_DASHES, strict=False):
+        for v in values:
+            colorbar.ax.axhline(v, color="black", linestyle=dash, linewidth=1.8)
+        handles.append(Line2D([], [], color="black", linestyle=dash, linewidth=1.2, label=label))
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            fontsize="small",
+            title="claims' thresholds (dashed on the colour bar)",
+            title_fontsize="small",
+        )
+
+
+def z_heatmap(disc: pd.DataFrame, order: list[str], thresholds=()):
+    """Held-out z = IPM/SE of the trained WGAN-GP critics; |z| ≤ 3 means not detected. `thresholds`:
+    `(label, [z values])` pairs from the claims, drawn on the colour bar."""
     norm = SymLogNorm(linthresh=3.0, vmin=-max(10.0, disc["z"].abs().max()), vmax=max(10.0, disc["z"].abs().max()))
     return _heatmaps(
         disc,
@@ -59,13 +96,14 @@ def z_heatmap(disc: pd.DataFrame, order: list[str]):
         norm,
         "vlag",
         ".1f",
-        "z = IPM / SE (symlog, linear within ±3)",
+        "z = IPM / SE (symlog; linear in ±3)",
         "E1: held-out z of trained critics (rows: generators; null = target vs target)",
+        thresholds,
     )
 
 
-def accuracy_heatmap(disc: pd.DataFrame, order: list[str]):
-    """Held-out accuracy of logistic classifiers of the same shapes; 0.5 = chance."""
+def accuracy_heatmap(disc: pd.DataFrame, order: list[str], thresholds=()):
+    """Held-out accuracy of logistic classifiers of the same shapes; 0.5 = chance. `thresholds` as in z_heatmap."""
     norm = TwoSlopeNorm(vcenter=0.5, vmin=0.4, vmax=1.0)
     return _heatmaps(
         disc,
@@ -76,12 +114,14 @@ def accuracy_heatmap(disc: pd.DataFrame, order: list[str]):
         ".3f",
         "held-out accuracy",
         "E1: classifier accuracy (target vs generator, balanced held-out samples)",
+        thresholds,
     )
 
 
-def w1_bars(w1: pd.DataFrame):
+def w1_bars(w1: pd.DataFrame, factor: float | None = None):
     """Per clean row: certified W1 lower bound (counting; exact enumeration where n ≤ 16) vs the largest
-    critic IPM upper limit (IPM + 3 SE)/grad-norm p99 over critic sizes; E‖x‖ marked for scale."""
+    critic IPM upper limit (IPM + 3 SE)/grad-norm p99 over critic sizes; E‖x‖ marked for scale. `factor`: the
+    claim's threshold (E1.2: bound ≥ factor × the critic limit), drawn dashed over each row's bars."""
     targets = list(dict.fromkeys(w1["target"]))
     fig, axes = plt.subplots(1, len(targets), figsize=(4.6 * len(targets), 3.8), squeeze=False, layout="constrained")
     bars = [
@@ -89,19 +129,28 @@ def w1_bars(w1: pd.DataFrame):
         ("enumeration_mean", "nearest-pattern W1 (enumeration)"),
         ("best_ipm_upper", "max critic (IPM+3SE)/p99"),
     ]
-    colours = sns.color_palette(n_colors=3)
     for ax, target in zip(axes[0], targets, strict=True):
         d = w1[w1["target"] == target].reset_index(drop=True)
         x = np.arange(len(d))
-        for k, ((column, label), colour) in enumerate(zip(bars, colours, strict=True)):
+        for k, (column, label) in enumerate(bars):
             values = d[column].astype(float).clip(lower=1e-4)
-            ax.bar(x + (k - 1) * 0.27, values, width=0.27, color=colour, label=label)
+            ax.bar(x + (k - 1) * 0.27, values, width=0.27, color=variant_style(column)["color"], label=label)
         ax.scatter(x, d["target_scale"], marker="_", s=400, color="black", label="E‖x‖ (target scale)", zorder=3)
+        if factor is not None:
+            ax.hlines(
+                factor * d["best_ipm_upper"].astype(float),
+                x - 0.42,
+                x + 0.42,
+                color="black",
+                linestyle="--",
+                linewidth=1.0,
+                zorder=4,
+                label=f"E1.2 threshold: {factor:g}× critic limit (bound must be above)",
+            )
         ax.set_yscale("log")
         ax.set_xticks(x, d["row"], rotation=20)
         ax.set_title(f"target: {target}")
         ax.set_ylabel("distance")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize="small")
+    figure_legend(fig, axes, ncols=3)
     fig.suptitle("E1: certified W1 lower bound vs the largest critic IPM upper limit (log scale)")
     return fig

@@ -7,9 +7,9 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from gantheory.experiments.e2_exact import family_order, run_label, targets_of
+from gantheory.plotting.style import figure_legend, variant_style
 
 OBJECTIVE_CLIP = 1e-3  # relative objectives below this (or ≤ 0, a critic's estimate can be) sit on the axis
 
@@ -49,7 +49,7 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
         squeeze=False,
         sharex="row",
     )
-    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.06, top=0.86, wspace=0.08, hspace=0.45)  # no layout engine:
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=0.06, top=0.83, wspace=0.08, hspace=0.45)  # no layout engine:
     # a constrained layout re-draws these many panels several times (seconds per figure)
     for i, (target, generator) in enumerate(rows):
         mixture = targets[target]
@@ -59,14 +59,22 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
             ax = axes[i, j]
             x = points.get(run_label(family, generator, variant, target, 0))
             if x is not None:
-                ax.hist(np.clip(x, grid[0], grid[-1]), bins=bins, density=True, color=sns.color_palette()[0], alpha=0.7)
-            ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8)
+                ax.hist(
+                    np.clip(x, grid[0], grid[-1]),
+                    bins=bins,
+                    density=True,
+                    color=variant_style(generator)["color"],
+                    alpha=0.7,
+                    label=f"generated ({generator})",
+                )
+            ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8, label="target density")
             ax.set_yticks([])
             if i == 0:
                 ax.set_title(f"{family}\n{variant}" if variant != settings["families"][family]["kind"] else family)
             if j == 0:
                 ax.set_ylabel(f"{target}\n{generator}")
-    fig.suptitle("E2: final generated points (seed 0) against the target density (black)")
+    figure_legend(fig, axes, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncols=3)
+    fig.suptitle("E2: final generated points (seed 0) against the target density (black)", y=0.995)
     return fig
 
 
@@ -89,7 +97,6 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
         sharey=True,
     )
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.08, top=0.9, wspace=0.06, hspace=0.1)
-    colours = sns.color_palette()
     for i, (target, generator) in enumerate(rows):
         for j, family in enumerate(families):
             ax = axes[i, j]
@@ -105,15 +112,15 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
             if len(objective):  # relative to the largest median value (a critic's first estimates can be ~0)
                 objective = (objective / objective.median(axis=1).max()).clip(lower=OBJECTIVE_CLIP)
             for frame, colour, style, label in (
-                (w1, colours[0], "-", "W1 / floor"),
-                (objective, colours[1], "--", "d_F / max d_F"),
+                (w1, variant_style("W1")["color"], "-", "W1 / floor"),
+                (objective, variant_style("objective")["color"], "--", "d_F / max d_F"),
             ):
                 if frame.empty:
                     continue
                 ax.plot(frame.index, frame.median(axis=1), color=colour, linestyle=style, label=label)
                 ax.fill_between(frame.index, frame.min(axis=1), frame.max(axis=1), color=colour, alpha=0.2, linewidth=0)
-            ax.axhline(2.0, color="grey", linewidth=0.6, linestyle=":")
-            ax.axhline(1.5, color="grey", linewidth=0.6, linestyle="-.")
+            ax.axhline(2.0, color="grey", linewidth=0.8, linestyle=":", label="2× floor")
+            ax.axhline(1.5, color="grey", linewidth=0.8, linestyle="-.", label="1.5× floor")
             ax.set_yscale("log")
             ax.set_xscale("symlog", linthresh=max(1, int(w1.index[1]) if len(w1) > 1 else 1))  # log-spaced evaluations
             if i == 0:
@@ -124,27 +131,30 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
                 ax.set_xlabel("generator step")
     for ax in axes.flat:
         ax.label_outer()
-    axes[0, 0].legend(fontsize="x-small")
-    fig.suptitle("E2: W1 / sampling floor and the objective during training (grey: 2× and 1.5× the floor)")
+    figure_legend(fig, axes, loc="upper right", bbox_to_anchor=(0.99, 0.995), ncols=4)
+    fig.suptitle("E2: W1 / sampling floor and the objective during training", x=0.07, ha="left")
     return fig
 
 
 def exact_checks(dirac: pd.DataFrame, gauss_hermite: pd.DataFrame):
     """E2.5: W1 and JS along δ(1/n) → δ(0). E2.1: distances of the q-point Gauss–Hermite measure to N(0, 1)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
-    left.plot(dirac["n"], dirac["W1"], label="W1(δ(1/n), δ(0))")
-    left.plot(dirac["n"], dirac["JS"], label="JS(δ(1/n), δ(0))")
-    left.axhline(math.log(2.0), color="grey", linestyle=":", linewidth=0.8)
+    left.plot(dirac["n"], dirac["W1"], color=variant_style("W1")["color"], label="W1(δ(1/n), δ(0))")
+    left.plot(dirac["n"], dirac["JS"], color=variant_style("JS")["color"], label="JS(δ(1/n), δ(0))")
+    left.axhline(math.log(2.0), color="grey", linestyle=":", linewidth=0.8, label="log 2")
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("n")
-    left.legend(fontsize="small")
     left.set_title("E2.5: W1 = 1/n → 0 while JS stays log 2")
-    for column, label in (("W1", "W1"), ("MMD", "MMD"), ("polynomial divergence (degree 2q-1)", "d_poly, degree 2q−1")):
+    for column, key, label in (
+        ("W1", "W1", "W1"),
+        ("MMD", "MMD", "MMD"),
+        ("polynomial divergence (degree 2q-1)", "d_poly", "d_poly, degree 2q−1 (0 up to rounding)"),
+    ):
         values = gauss_hermite[column].clip(lower=1e-17)  # an exact zero sits on the axis
-        right.plot(gauss_hermite["q"], values, marker="o", label=label)
+        right.plot(gauss_hermite["q"], values, **variant_style(key), label=label)
     right.set_yscale("log")
     right.set_xlabel("q (Gauss–Hermite points)")
-    right.legend(fontsize="small")
     right.set_title("E2.1: q-point Gauss–Hermite measure vs N(0, 1)")
+    figure_legend(fig, [left, right], ncols=3)
     return fig

@@ -5,24 +5,35 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
+
+from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, log_axis, variant_style
 
 
-def saddle(runs: pd.DataFrame, paths: dict):
+def saddle(runs: pd.DataFrame, paths: dict, threshold: float = 0.15, hold: int = 100):
     """‖(x, y)‖ over steps for one seed of each step-size setting, and reach steps over seeds."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
     for name, path in paths.items():
-        left.plot(np.linalg.norm(path, axis=1), label=name, linewidth=0.8)
-    left.axhline(0.15, color="black", linestyle="--", linewidth=0.8)
-    left.set_yscale("log")
+        left.plot(np.linalg.norm(path, axis=1), label=name, linewidth=0.8, color=variant_style(name)["color"])
+    left.axhline(threshold, **THRESHOLD_STYLE, label=f"settled: ‖(x, y)‖ < {threshold:g}")
+    log_axis(left)
     left.set_xlabel("step")
     left.set_ylabel("‖(x, y)‖ (seed 0)")
-    left.legend(fontsize="small")
     left.set_title("f(x,y) = (1+x²)(100−y²), gradient noise σ = 1")
     reach = runs.assign(reach=runs["reach_step"].where(runs["reach_step"] >= 0, np.nan))
-    sns.stripplot(reach, x="variant", y="reach", ax=right, size=3, jitter=False)  # jitter is unseeded
-    right.set_ylabel("first step held < 0.15 for 100 steps")
-    right.set_title("per seed (missing: never)")
+    order, labels = list(dict.fromkeys(runs["variant"])), []
+    for k, variant in enumerate(order):  # an evenly spread, deterministic offset instead of seaborn's random jitter
+        y = reach.loc[reach["variant"] == variant, "reach"].to_numpy(dtype=float)
+        x = k + (np.linspace(-0.25, 0.25, len(y)) if len(y) > 1 else np.zeros(len(y)))
+        style = variant_style(variant)
+        right.scatter(x, y, s=10, color=style["color"], marker=style["marker"], label="_nolegend_")
+        never = int(np.isnan(y).sum())
+        labels.append(f"{variant}\n({never} of {len(y)} never)" if never else variant)
+    right.set_xticks(range(len(order)), labels)
+    right.set_xlim(-0.6, len(order) - 0.4)
+    right.set_xlabel("step-size setting")
+    right.set_ylabel(f"first step held < {threshold:g} for {hold} steps")
+    right.set_title("per seed (never: not settled within the run)")
+    figure_legend(fig, [left], loc="outside lower center")
     return fig
 
 
@@ -39,7 +50,8 @@ def _fd_panels(train: pd.DataFrame, axes_x: list[tuple[str, str]], title: str):
     )
     for col, dataset in enumerate(datasets):
         d = fd[fd["dataset"] == dataset]
-        for variant, colour in zip(dict.fromkeys(d["variant"]), sns.color_palette(), strict=False):
+        for variant in dict.fromkeys(d["variant"]):
+            style = variant_style(variant)
             v = (
                 d[d["variant"] == variant]
                 .groupby("step")
@@ -53,14 +65,14 @@ def _fd_panels(train: pd.DataFrame, axes_x: list[tuple[str, str]], title: str):
             for row, (column, label) in enumerate(axes_x):
                 x = v.index if column == "step" else v[column]
                 ax = axes[row, col]
-                ax.plot(x, v["median"], color=colour, label=variant)
-                ax.fill_between(x, v["low"], v["high"], color=colour, alpha=0.2, linewidth=0)
-                ax.set_yscale("log")
+                ax.plot(x, v["median"], color=style["color"], marker=style["marker"], markersize=3, label=variant)
+                ax.fill_between(x, v["low"], v["high"], color=style["color"], alpha=0.2, linewidth=0)
+                log_axis(ax)
                 ax.set_xlabel(label)
         axes[0, col].set_title(dataset)
     for row in axes:
         row[0].set_ylabel("FD")
-    axes[0, 0].legend(fontsize="x-small")
+    figure_legend(fig, axes, title="variant")
     fig.suptitle(title)
     return fig
 
@@ -91,13 +103,18 @@ def fd_disturbances(checks: pd.DataFrame):
     fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets), 3.2), squeeze=False, layout="constrained")
     floors = checks[checks["check"] == "floor"].set_index("item")["value"]
     for ax, dataset in zip(axes[0], datasets, strict=True):
-        sns.lineplot(dist[dist["dataset"] == dataset], x="level", y="value", hue="disturbance", marker="o", ax=ax)
-        ax.axhline(floors[dataset], color="black", linestyle="--", linewidth=0.8, label="floor")
-        ax.set_yscale("log")
-        ax.set_xticks([1, 2, 3, 4])
+        d = dist[dist["dataset"] == dataset]
+        for disturbance in dict.fromkeys(d["disturbance"]):
+            e = d[d["disturbance"] == disturbance].groupby("level")["value"].mean()
+            ax.plot(e.index, e.to_numpy(), **variant_style(disturbance), markersize=4, label=disturbance)
+        ax.axhline(floors[dataset], **THRESHOLD_STYLE, label="floor (real halves)")
+        log_axis(ax)
+        ax.set_xticks(sorted(set(d["level"])))
+        ax.set_xlabel("disturbance level")
         ax.set_ylabel("FD to real")
         ax.set_title(dataset)
-        ax.legend(fontsize="x-small")
+    figure_legend(fig, axes, loc="outside right upper", ncols=1)
+    fig.suptitle("E4.3: FD between real images and disturbed ones")
     return fig
 
 
@@ -106,8 +123,11 @@ def _first_finite(per_seed: np.ndarray):
     return next((x for x in per_seed if np.isfinite(x).all()), None)
 
 
-def toy_scatter(samples: dict, settings: dict):
-    """Generated points (seed 0) for every toy dataset (rows) and variant (columns)."""
+def toy_scatter(samples: dict, settings: dict, modes: dict | None = None, curves: dict | None = None):
+    """Generated points (seed 0) for every toy dataset (rows) and variant (columns), in the variant's colour,
+    over the true distribution: `modes[dataset]` (k, 2) mode centres as black crosses, `curves[dataset]` (n, 2)
+    a noise-free curve (the Swiss roll's spiral) as a black line."""
+    modes, curves = modes or {}, curves or {}
     toys = [d for d, s in settings["datasets"].items() if s["kind"] == "toy"]
     variants = list(dict.fromkeys(v for d in toys for v in settings["datasets"][d]["variants"]))
     fig, axes = plt.subplots(
@@ -125,10 +145,30 @@ def toy_scatter(samples: dict, settings: dict):
             if x is None:
                 ax.text(0.5, 0.5, "every seed diverged", ha="center", va="center", transform=ax.transAxes)
                 continue
-            ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.5)
+            ax.scatter(x[:, 0], x[:, 1], s=1, alpha=0.5, color=variant_style(variant)["color"])
+            if dataset in curves:
+                c = np.asarray(curves[dataset])
+                ax.plot(c[:, 0], c[:, 1], color="black", linewidth=0.7, label="true distribution (noise-free)")
+            if dataset in modes:
+                m = np.asarray(modes[dataset])
+                ax.scatter(
+                    m[:, 0],
+                    m[:, 1],
+                    marker="x",
+                    s=18,
+                    linewidths=0.9,
+                    color="black",
+                    label="true modes",
+                    zorder=3,
+                    gid="true-modes",
+                )
             ax.set_xlim(-2.5, 2.5)
             ax.set_ylim(-2.5, 2.5)
-            ax.set_title(f"{dataset} · {variant}", fontsize="small")
+            ax.set_aspect("equal")
+            ax.set_title(f"{dataset} · {variant}", fontsize="small", color=variant_style(variant)["color"])
+    if modes or curves:
+        figure_legend(fig, axes, loc="outside lower center", markerscale=1.5)
+    fig.suptitle("E4: generated points (seed 0; axes ±2.5) over the true distribution (black)")
     return fig
 
 

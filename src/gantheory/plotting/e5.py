@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
-from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
-from gantheory.experiments.e5_claims import FLOOR_MULTIPLE
+from gantheory.plotting.style import THRESHOLD_STYLE, figure_legend, log_axis, variant_style
 
-LOG_LABELS = FormatStrFormatter("%g")
 KIND_TITLE = {"level": "head (output of level {level})", "band": "band {level} of the top image"}
 
 
-def distance_curves(train, floors, kind: str, generator: str = "ema"):
+def distance_curves(train, floors, kind: str, floor_multiple: float, generator: str = "ema"):
     """MMD over training for every dataset (rows) and level or band (columns): median over seeds, band
-    min–max, one colour per critic variant; dashed: 2× the sampling floor (below it = learned)."""
+    min–max, one colour per critic variant; dashed: `floor_multiple` × the sampling floor (below it = learned,
+    the claims' threshold, passed by the caller)."""
     m = train[(train["metric"] == "mmd") & (train["kind"] == kind) & (train["generator"] == generator)]
     datasets, levels = list(dict.fromkeys(m["dataset"])), sorted(set(m["level"]))
     fig, axes = plt.subplots(
@@ -25,26 +23,25 @@ def distance_curves(train, floors, kind: str, generator: str = "ema"):
         squeeze=False,
         layout="constrained",
     )
-    colours = dict(zip(dict.fromkeys(m["variant"]), sns.color_palette(), strict=False))
+    variants = list(dict.fromkeys(m["variant"]))
     for r, dataset in enumerate(datasets):
         for c, level in enumerate(levels):
             ax = axes[r, c]
             d = m[(m["dataset"] == dataset) & (m["level"] == level)]
-            for variant, colour in colours.items():
+            for variant in variants:
                 v = d[d["variant"] == variant].groupby("step")["value"].agg(["median", "min", "max"])
                 if v.empty:
                     continue
-                ax.plot(v.index, v["median"], color=colour, label=variant)
-                ax.fill_between(v.index, v["min"], v["max"], color=colour, alpha=0.2, linewidth=0)
-            limit = FLOOR_MULTIPLE * floors.loc[(dataset, kind, level), "floor"]
-            ax.axhline(limit, color="black", linestyle="--", linewidth=0.8, label="2× floor")
-            ax.set_yscale("log")
-            ax.yaxis.set_major_formatter(LOG_LABELS)  # plain numbers: mathtext labels triple the drawing time
-            ax.yaxis.set_minor_formatter(NullFormatter())
+                style = variant_style(variant)
+                ax.plot(v.index, v["median"], color=style["color"], marker=style["marker"], markersize=3, label=variant)
+                ax.fill_between(v.index, v["min"], v["max"], color=style["color"], alpha=0.2, linewidth=0)
+            limit = floor_multiple * floors.loc[(dataset, kind, level), "floor"]
+            ax.axhline(limit, **THRESHOLD_STYLE, label=f"{floor_multiple:g}× sampling floor (below: learned)")
+            log_axis(ax)  # plain numbers: mathtext labels triple the drawing time
             ax.set_title(f"{dataset}: {KIND_TITLE[kind].format(level=level)}")
             ax.set_xlabel("SGDA step")
         axes[r, 0].set_ylabel(f"MMD ({generator} generator)")
-    axes[0, 0].legend(fontsize="x-small")
+    figure_legend(fig, axes, title="critics")
     what = "output heads" if kind == "level" else "bands of the top-level image"
     fig.suptitle(f"E5: MMD of the {what} during training (median over seeds, band min–max)")
     return fig
