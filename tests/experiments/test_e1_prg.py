@@ -126,6 +126,23 @@ def test_e1_4_to_e1_6_are_judged_from_the_tables():
     assert rows[0].verdict == "budget too small"
 
 
+def test_e1_4_is_inconclusive_without_power_and_judged_only_where_the_control_is_seen():
+    e1_4 = [c for c in e1_claims.CLAIMS if c.claim_id == "E1.4"]
+    blind = _results(_grid(random_z=2.0))  # the critics miss the weak control on both targets
+    judgement = e1_claims.judge_e1_4(blind)
+    assert not judgement.powered and "gauss: no power" in judgement.measured
+    assert judge_claims(e1_4, blind, "default")[0].verdict == "inconclusive: no power"
+    assert judge_claims(e1_4, blind, "smoke")[0].verdict == "budget too small"
+    half = _grid()
+    half.loc[(half["target"] == "gauss") & (half["cell"] == "random-n32"), "z"] = 2.0
+    half.loc[(half["target"] == "gauss") & (half["cell"] == "clean-n32"), "z"] = 3.5  # unjudged: no power there
+    judgement = e1_claims.judge_e1_4(_results(half))
+    assert judgement.powered and judgement.passed and "judged on cube" in judgement.measured
+    half.loc[(half["target"] == "cube") & (half["cell"] == "clean-n32"), "z"] = 3.5  # seen where there is power
+    assert judge_claims(e1_4, _results(half), "default")[0].verdict == "FAIL"
+    assert judge_claims(e1_4, _results(_grid()), "default")[0].verdict == "PASS"
+
+
 def test_e1_1_and_e1_2_use_the_bounds():
     check = pd.DataFrame(
         {

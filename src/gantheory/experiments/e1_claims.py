@@ -102,35 +102,62 @@ def _null(results: dict) -> pd.DataFrame:
     return disc[disc["cell"].str.startswith("null#")]
 
 
+def weak_control(results: dict) -> pd.DataFrame:
+    """The random-subset PRG rows of the main sizes as the largest critic sees them: the weak positive
+    control that shows whether a budget gives the critics any power on a target (E1.4, E1.5)."""
+    disc = results["discriminators"]
+    if disc.empty:
+        return disc
+    main_n = set(rows_with_role(results, "main")["n"])
+    random = rows_with_role(results, "random")
+    weak = _cells(results, random[random["n"].isin(main_n)]["row"])
+    width, depth = largest_size(disc)
+    return weak[(weak["width"] == width) & (weak["depth"] == depth)]
+
+
 def judge_e1_4(results: dict) -> Judgement:
+    """Critics fail on the clean PRG, judged on each target only where the weak control is detected there
+    (version 2): without that, "no critic tells them apart" says nothing about the PRG."""
+    criterion = (
+        f"on every target whose random-subset control the largest critic detects (z > {Z_DETECT:g}): every "
+        f"critic size has z = IPM/SE ≤ {Z_DETECT:g} and accuracy within 0.5 ± {ACCURACY_BAND}; null runs all "
+        f"|z| ≤ {Z_NULL}; no target with a detected control: inconclusive (no power)"
+    )
     main = rows_with_role(results, "main")["row"]
     disc, null = _cells(results, main), _null(results)
     if disc.empty:
-        return Judgement("no main clean rows run", "z ≤ 3 and accuracy 0.5 ± 0.01 on the clean PRG", False)
-    z_ok = disc["z"] <= Z_DETECT
-    acc_ok = (disc["accuracy"] - 0.5).abs() <= ACCURACY_BAND
+        return Judgement("no main clean rows run", criterion, False)
+    weak = weak_control(results)
+    detected = weak.groupby("target")["z"].min() > Z_DETECT if not weak.empty else pd.Series(dtype=bool)
+    powered = [t for t in disc["target"].unique() if detected.get(t, False)]
+    parts = [
+        f"{t}: no power (control min z {weak[weak['target'] == t]['z'].min():.1f})"
+        if t not in powered
+        else f"{t}: control detected (min z {weak[weak['target'] == t]['z'].min():.1f})"
+        for t in disc["target"].unique()
+    ]
+    judged = disc[disc["target"].isin(powered)]
     null_ok = null["z"].abs() <= Z_NULL
-    worst_z, worst_acc = disc.loc[disc["z"].idxmax()], disc.loc[(disc["accuracy"] - 0.5).abs().idxmax()]
-    text = (
-        f"{int((z_ok & acc_ok).sum())}/{len(disc)} (row, target, size) cells pass; max z {worst_z['z']:.2f} "
-        f"({worst_z['cell']}/{worst_z['target']}/{_size(worst_z)}), accuracy farthest from 0.5: "
-        f"{worst_acc['accuracy']:.4f} ({worst_acc['cell']}/{worst_acc['target']}/{_size(worst_acc)}); "
+    null_text = (
         f"null: {len(null)} runs, |z| max {null['z'].abs().max():.2f}, mean z {null['z'].mean():.2f}, "
         f"sd {null['z'].std():.2f}"
     )
-    return Judgement(
-        text,
-        f"every critic size and target: z = IPM/SE ≤ {Z_DETECT:g} and accuracy within 0.5 ± {ACCURACY_BAND}; "
-        f"null runs all |z| ≤ {Z_NULL}",
-        bool(z_ok.all() and acc_ok.all() and len(null) > 0 and null_ok.all()),
+    if judged.empty:
+        return Judgement("; ".join(parts) + f"; {null_text}", criterion, False, powered=False)
+    z_ok = judged["z"] <= Z_DETECT
+    acc_ok = (judged["accuracy"] - 0.5).abs() <= ACCURACY_BAND
+    worst_z, worst_acc = judged.loc[judged["z"].idxmax()], judged.loc[(judged["accuracy"] - 0.5).abs().idxmax()]
+    text = (
+        f"{'; '.join(parts)}; judged on {', '.join(powered)}: {int((z_ok & acc_ok).sum())}/{len(judged)} "
+        f"(row, target, size) cells pass; max z {worst_z['z']:.2f} "
+        f"({worst_z['cell']}/{worst_z['target']}/{_size(worst_z)}), accuracy farthest from 0.5: "
+        f"{worst_acc['accuracy']:.4f} ({worst_acc['cell']}/{worst_acc['target']}/{_size(worst_acc)}); {null_text}"
     )
+    return Judgement(text, criterion, bool(z_ok.all() and acc_ok.all() and len(null) > 0 and null_ok.all()))
 
 
 def judge_e1_5(results: dict) -> Judgement:
     controls = rows_with_role(results, "control")["row"]
-    main_n = set(rows_with_role(results, "main")["n"])
-    random = rows_with_role(results, "random")
-    random = random[random["n"].isin(main_n)]["row"]
     disc = results["discriminators"]
     strong = _cells(results, controls)
     strong_ok = (strong["z"] >= STRONG_Z) & (strong["accuracy"] >= STRONG_ACCURACY)
@@ -141,8 +168,7 @@ def judge_e1_5(results: dict) -> Judgement:
     weak_ok = []
     if not disc.empty:
         width, depth = largest_size(disc)
-        weak = _cells(results, random)
-        weak = weak[(weak["width"] == width) & (weak["depth"] == depth)]
+        weak = weak_control(results)
         weak_ok = list(weak["z"] > Z_DETECT)
         parts += [f"{r.cell}/{r.target} (w{width}/d{depth}): z {r.z:.1f}" for r in weak.itertuples()]
     return Judgement(
