@@ -1,0 +1,188 @@
+"""E1 judges fed synthetic tables: for each claim one input that must pass and one that must fail.
+
+The cases already in tests/experiments/test_e1_prg.py (E1.1/E1.2 bounds, E1.4 power, E1.5 weak control,
+E1.6 without a pair) are not repeated here; these cover the rest: E1.3 both ways, E1.5's strong controls,
+E1.6's clean rows, the missing-data paths and the verdicts the profiles turn them into.
+"""
+
+import pandas as pd
+import pytest
+
+from gantheory import claims
+from gantheory.claims import judge_claims
+from gantheory.experiments import e1_claims
+
+HYPERGRAPHS = [
+    ("clean-n32", "main", "clean", 32, 0, 0),
+    ("clean-n16", "enumeration", "clean", 16, 0, 0),
+    ("random-n32", "random", "random", 32, 3, 20),
+    ("and-n32", "control", "random", 32, 0, 0),
+    ("copy-n32", "control", "random", 32, 64, 0),
+]
+
+
+def _claim(claim_id):
+    return [c for c in e1_claims.CLAIMS if c.claim_id == claim_id]
+
+
+def _hypergraphs(rows=HYPERGRAPHS):
+    keys = ("row", "role", "builder", "n", "correlated_pairs", "correlated_triples")
+    table = pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows])
+    return table.assign(m=4 * table["n"])
+
+
+def _disc(clean_z=1.0, random_z=8.0, control_z=500.0, control_acc=0.99, targets=("gauss", "cube")):
+    """Two critic sizes per target; the largest (w1024/d2) is the one E1.5's weak control and E1.6 read."""
+    rows = []
+    for target in targets:
+        for width in (64, 1024):
+            rows += [
+                (target, width, 2, "clean-n32", clean_z, 0.502, 0.03),
+                (target, width, 2, "clean-n16", clean_z, 0.502, 0.03),
+                (target, width, 2, "random-n32", random_z, 0.53, 0.2),
+                (target, width, 2, "and-n32", control_z, control_acc, 9.0),
+                (target, width, 2, "copy-n32", control_z, control_acc, 9.0),
+                (target, width, 2, "null#1", 0.3, 0.5, 0.02),
+            ]
+    keys = ("target", "width", "depth", "cell", "z", "accuracy", "ipm_upper")
+    return pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows])
+
+
+def _moments(exceeding=0, rows=("clean-n32", "clean-n16")):
+    return pd.DataFrame(
+        [
+            dict(
+                row=r,
+                target=t,
+                max_abs_z_mean=1.2,
+                max_abs_z_second_moment=2.9,
+                threshold=4.4,
+                tests=8384,
+                samples=20000,
+                exceeding=exceeding,
+            )  # fmt: skip
+            for r in rows
+            for t in ("gauss", "cube")
+        ]
+    )
+
+
+def _results(**overrides):
+    return {"hypergraphs": _hypergraphs(), "discriminators": _disc(), "moments": _moments(), **overrides}
+
+
+# --- E1.1 -----------------------------------------------------------------------------------------
+
+
+def test_e1_1_is_an_exact_check_failing_in_every_profile():
+    check = pd.DataFrame(
+        dict(
+            row="a",
+            target="cube",
+            ramp_width=[1e-6],
+            samples=[1000],
+            mismatches=[50],
+            mismatch_rate=[0.05],
+            bound=[1e-5],
+            limit=[1e-5 + 0.02],
+        )  # fmt: skip
+    )
+    for profile in ("smoke", "default", "paper"):
+        assert judge_claims(_claim("E1.1"), {"check": check}, profile)[0].verdict == claims.FAIL
+    good = check.assign(mismatches=0, mismatch_rate=0.0)
+    assert judge_claims(_claim("E1.1"), {"check": good}, "smoke")[0].verdict == claims.PASS
+
+
+# --- E1.2 -----------------------------------------------------------------------------------------
+
+
+def test_e1_2_fails_without_clean_rows():
+    results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[2] != "clean"]), certificates=None)
+    judgement = e1_claims.judge_e1_2(results)
+    assert not judgement.passed and judgement.measured == "no clean rows run"
+
+
+# --- E1.3 -----------------------------------------------------------------------------------------
+
+
+def test_e1_3_passes_a_clean_hypergraph_with_moments_inside_bonferroni():
+    judgement = e1_claims.judge_e1_3(_results())
+    assert judgement.passed and "0 correlated pairs, 0 triples over 2 clean rows" in judgement.measured
+    assert judge_claims(_claim("E1.3"), _results(), "default")[0].verdict == claims.PASS
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["a correlated pair", "a correlated triple", "a moment beyond Bonferroni", "no moments measured"],
+)
+def test_e1_3_fails(change):
+    results = _results()
+    if change == "a correlated pair":
+        results["hypergraphs"].loc[results["hypergraphs"]["row"] == "clean-n16", "correlated_pairs"] = 1
+    elif change == "a correlated triple":
+        results["hypergraphs"].loc[results["hypergraphs"]["row"] == "clean-n32", "correlated_triples"] = 2
+    elif change == "a moment beyond Bonferroni":
+        results["moments"].loc[3, "exceeding"] = 1
+    else:
+        results["moments"] = _moments(rows=("random-n32",))  # only a non-clean row: nothing judged
+    assert not e1_claims.judge_e1_3(results).passed
+    assert judge_claims(_claim("E1.3"), results, "default")[0].verdict == claims.FAIL
+
+
+def test_e1_3_fails_without_clean_rows():
+    results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[2] != "clean"]))
+    assert not e1_claims.judge_e1_3(results).passed
+
+
+# --- E1.5 -----------------------------------------------------------------------------------------
+
+
+def test_e1_5_passes_strong_and_weak_controls_detected():
+    assert e1_claims.judge_e1_5(_results()).passed
+
+
+@pytest.mark.parametrize(
+    "disc",
+    [_disc(control_z=9.9), _disc(control_acc=0.59), _disc(random_z=3.0)],
+    ids=["strong control z < 10", "strong control accuracy < 0.6", "weak control z = 3 (not > 3)"],
+)
+def test_e1_5_fails_a_control_below_its_threshold(disc):
+    results = _results(discriminators=disc)
+    assert not e1_claims.judge_e1_5(results).passed
+    assert judge_claims(_claim("E1.5"), results, "default")[0].verdict == claims.FAIL
+    assert judge_claims(_claim("E1.5"), results, "smoke")[0].verdict == claims.BUDGET
+
+
+def test_e1_5_fails_when_only_the_smaller_critic_sees_the_weak_control():
+    disc = _disc()
+    disc.loc[(disc["cell"] == "random-n32") & (disc["width"] == 1024) & (disc["target"] == "cube"), "z"] = 2.0
+    assert not e1_claims.judge_e1_5(_results(discriminators=disc)).passed
+
+
+def test_e1_5_fails_with_no_controls_run():
+    results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[1] != "control"]))
+    assert not e1_claims.judge_e1_5(results).passed
+
+
+# --- E1.6 -----------------------------------------------------------------------------------------
+
+
+def test_e1_6_fails_when_a_clean_n32_row_is_detected_on_cube():
+    assert e1_claims.judge_e1_6(_results()).passed
+    disc = _disc()
+    disc.loc[(disc["cell"] == "clean-n32") & (disc["target"] == "cube"), "z"] = 3.1
+    judgement = e1_claims.judge_e1_6(_results(discriminators=disc))
+    assert not judgement.passed and "clean-n32" in judgement.measured
+
+
+def test_e1_6_reads_cube_only_and_fails_without_it():
+    disc = _disc()
+    disc.loc[(disc["cell"] == "clean-n32") & (disc["target"] == "gauss"), "z"] = 5.0  # gauss is not E1.6's target
+    assert e1_claims.judge_e1_6(_results(discriminators=disc)).passed
+    judgement = e1_claims.judge_e1_6(_results(discriminators=_disc(targets=("gauss",))))
+    assert not judgement.passed and judgement.measured == "cube target not run"
+
+
+def test_e1_6_fails_without_a_clean_n32_row():
+    results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[0] != "clean-n32"]))
+    assert not e1_claims.judge_e1_6(results).passed
