@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from gantheory.claims import judge_claims  # noqa: E402
 from gantheory.data import fsr  # noqa: E402
 from gantheory.experiments import e5_claims, e5_fsr  # noqa: E402
 from gantheory.experiments.e5_reference import real_reference  # noqa: E402
@@ -135,22 +136,80 @@ def test_e5_1_needs_every_level_under_twice_the_floor_in_two_thirds_of_seeds():
     assert not e5_claims.judge_e5_1({"train": _frame(values), "floors": _floors()}).passed
 
 
-def test_e5_2_orders_first_hits_coarse_to_fine_with_one_interval_of_slack():
-    under, late, never = [2, 0.9, 0.9, 0.9, 0.9, 0.9], [2, 2, 0.9, 0.9, 0.9, 0.9], [2] * 6
-    frames = []
-    for dataset in ("fsr", "digits"):
-        bands = {("band", 1): [under] * 3, ("band", 2): [late] * 3, ("band", 3): [never, late, under]}
-        heads = {("level", lv): [under] * 3 for lv in (1, 2, 3)}
-        frames.append(_frame({**bands, **heads}, dataset=dataset))
+def _bands(per_band, dataset="fsr", steps=(0, 100, 200, 300, 400, 500)):
+    """per_band[level] = list over seeds of the step at which that band first falls under 2× its floor
+    (None: never); every head learned at the first evaluation after step 0."""
+
+    def curve(hit):
+        return [0.9 if hit is not None and step >= hit else 2.0 for step in steps]
+
+    bands = {("band", lv): [curve(h) for h in hits] for lv, hits in per_band.items()}
+    heads = {("level", lv): [curve(steps[1])] * len(per_band[1]) for lv in (1, 2, 3)}
+    return _frame({**bands, **heads}, dataset=dataset, steps=steps)
+
+
+def _e5_2(fsr, digits=None):
+    frames = [_bands(fsr, "fsr"), _bands(digits or fsr, "digits")]
+    return e5_claims.judge_e5_2({"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))})
+
+
+ORDERED = {1: [100] * 3, 2: [200] * 3, 3: [300] * 3}  # one evaluation apart: coarse to fine
+
+
+def test_e5_2_passes_bands_learned_coarse_to_fine():
+    judgement = _e5_2(ORDERED)
+    assert judgement.passed and "fsr: 3/3 seeds coarse-to-fine; band first hits (1→2→3) s0: 100→200→300" in (
+        judgement.measured
+    )
+    assert "evaluation every 100 steps, 4/4/4 evaluations up to each seed's last band first hit" in judgement.measured
+    # a finer band one evaluation early is within the slack, as long as the finest is > 1 evaluation after band 1
+    assert _e5_2({1: [100] * 3, 2: [100, 100, 100], 3: [300, 300, 400]}).passed
+    assert _e5_2({1: [200] * 3, 2: [100] * 3, 3: [400] * 3}).passed
+    assert _e5_2({**ORDERED, 3: [None, 300, 300]}).passed  # 2/3 seeds are enough
+
+
+@pytest.mark.parametrize(
+    ("fsr", "why"),
+    [
+        ({**ORDERED, 3: [None, None, 300]}, "s0: band 3 never learned"),
+        ({1: [None, None, 100], 2: [200] * 3, 3: [300] * 3}, "band 1 never learned"),
+        ({1: [100] * 3, 2: [100] * 3, 3: [100] * 3}, "finest band not later than band 1"),  # all tie
+        ({1: [100] * 3, 2: [100] * 3, 3: [200] * 3}, "finest band not later than band 1"),  # one evaluation only
+        ({1: [300] * 3, 2: [100] * 3, 3: [500] * 3}, "a finer band before a coarser one"),  # two evaluations early
+    ],
+    ids=["finest never learned", "coarsest never learned", "all tie", "one interval", "finer two early"],
+)
+def test_e5_2_fails_bands_not_learned_coarse_to_fine(fsr, why):
+    judgement = _e5_2(fsr, digits=ORDERED)
+    assert not judgement.passed and "fsr: " in judgement.measured and why in judgement.measured
+    assert "digits: 3/3 seeds coarse-to-fine" in judgement.measured
+    claim = [c for c in e5_claims.CLAIMS if c.claim_id == "E5.2"]
+    results = {
+        "train": pd.concat([_bands(fsr, "fsr"), _bands(ORDERED, "digits")]),
+        "floors": _floors(("fsr", "digits")),
+    }
+    assert judge_claims(claim, results, "default")[0].verdict == "FAIL"
+
+
+def test_e5_2_needs_digits_too_and_counts_evaluations_not_steps():
+    judgement = _e5_2(ORDERED, digits={1: [100] * 3, 2: [100] * 3, 3: [100] * 3})
+    assert not judgement.passed and "digits: 0/3" in judgement.measured
+    # a grid denser early than late: 100 → 200 → 600 is one evaluation, then one more: ordered
+    steps = (0, 100, 200, 600, 1000)
+    frames = [_bands(ORDERED | {3: [600] * 3}, "fsr", steps), _bands(ORDERED | {3: [600] * 3}, "digits", steps)]
     results = {"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))}
-    judgement = e5_claims.judge_e5_2(results)
-    assert judgement.passed and "3/3 seeds coarse-to-fine" in judgement.measured  # never ≥ anything; ties of one step
-    frames[1].loc[(frames[1]["kind"] == "band") & (frames[1]["level"] == 1), "value"] = 2.0  # coarsest never learned
-    assert not e5_claims.judge_e5_2({**results, "train": pd.concat(frames)}).passed
-    late_coarse = {("band", 1): [[2, 2, 2, 0.9, 0.9, 0.9]] * 3, ("band", 2): [under] * 3, ("band", 3): [under] * 3}
-    frames[1] = _frame({**late_coarse, **{("level", lv): [under] * 3 for lv in (1, 2, 3)}}, dataset="digits")
+    assert e5_claims.judge_e5_2(results).passed
+    frames = [_bands({1: [200] * 3, 2: [200] * 3, 3: [600] * 3}, d, steps) for d in ("fsr", "digits")]
     judgement = e5_claims.judge_e5_2({**results, "train": pd.concat(frames)})
-    assert not judgement.passed and "digits: 0/3" in judgement.measured  # band 1 two intervals after band 2
+    assert not judgement.passed and "finest band not later than band 1" in judgement.measured  # one evaluation
+
+
+def test_e5_2_fails_a_diverged_seed():
+    frame = _bands(ORDERED)
+    frame["diverged_step"] = np.where(frame["seed"] > 0, 300, -1)
+    frames = [frame, _bands(ORDERED, "digits")]
+    judgement = e5_claims.judge_e5_2({"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))})
+    assert not judgement.passed and "fsr: 1/3" in judgement.measured
 
 
 def test_e5_3_compares_multi_with_single_in_every_seed():

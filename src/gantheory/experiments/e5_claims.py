@@ -122,9 +122,31 @@ def judge_e5_1(results: dict) -> Judgement:
     )
 
 
-def _order_ok(hits: list[float], interval: int) -> bool:
-    """Coarse band learned, and each finer band first under its threshold no earlier than one interval before."""
-    return np.isfinite(hits[0]) and all(b >= a - interval for a, b in zip(hits[:-1], hits[1:], strict=False))
+def evaluation_index(metrics: pd.DataFrame, hits: pd.Series) -> pd.Series:
+    """Each first-hit step as its position on its own run's evaluation grid (inf stays inf): "one evaluation
+    interval" is then one grid step wherever it falls, also on a grid that is denser early than late."""
+    m = _select(metrics, "mmd", "ema")
+    grids = {key: np.unique(g["step"]) for key, g in m.groupby(["dataset", "variant", "seed"])}
+    index = [
+        float(np.searchsorted(grids[(key[0], key[1], key[4])], hit)) if np.isfinite(hit) else np.inf
+        for key, hit in hits.items()
+    ]
+    return pd.Series(index, index=hits.index, dtype=float)
+
+
+def band_order(positions: list[float]) -> str:
+    """Version 2 of E5.2 for one seed, from the bands' first-hit positions on the evaluation grid (coarse
+    first): "" when coarse to fine, otherwise why not. Every band must be learned; each finer band is first
+    learned no more than one evaluation before the coarser one; the finest strictly after band 1, by more
+    than one evaluation (all bands together is "simultaneous", not coarse to fine)."""
+    never = [i + 1 for i, p in enumerate(positions) if not np.isfinite(p)]
+    if never:
+        return "band " + "/".join(map(str, never)) + " never learned"
+    if any(b < a - 1 for a, b in zip(positions[:-1], positions[1:], strict=False)):
+        return "a finer band before a coarser one"
+    if positions[-1] - positions[0] <= 1:
+        return "finest band not later than band 1"
+    return ""
 
 
 def _order_text(hits: pd.DataFrame) -> str:
@@ -132,13 +154,16 @@ def _order_text(hits: pd.DataFrame) -> str:
 
 
 def judge_e5_2(results: dict) -> Judgement:
-    """Bands of the top image are learned coarse to fine (first-hit steps non-decreasing), on fsr and digits."""
+    """Bands of the top image are learned coarse to fine (version 2: every band learned, first hits
+    non-decreasing up to one evaluation, the finest band strictly later than band 1), on fsr and digits."""
     criterion = (
-        "first step with band MMD ≤ 2× floor non-decreasing from coarse to fine bands (ties within one evaluation "
-        "interval; the coarsest band must be learned), in ≥ 2/3 of seeds, on fsr and on digits"
+        "every band's MMD falls to ≤ 2× its floor (a band never learned fails the seed); first-hit steps "
+        "non-decreasing from coarse to fine bands (a finer band at most one evaluation earlier); the finest band "
+        "first learned more than one evaluation after band 1 (ties fail); in ≥ 2/3 of seeds, on fsr and on digits"
     )
     metrics, floors = results["train"], results["floors"]
     hits = first_hits(metrics, floors)
+    positions = evaluation_index(metrics, hits)
     parts, ok = [], []
     for dataset in ("fsr", "digits"):
         if not _has(hits, dataset, "multi"):
@@ -148,11 +173,18 @@ def judge_e5_2(results: dict) -> Judgement:
         interval = eval_interval(metrics, dataset, "multi")
         band = hits.loc[(dataset, "multi", "band")].unstack("level")
         head = hits.loc[(dataset, "multi", "level")].unstack("level")
-        good = [_order_ok(list(row), interval) for _, row in band.iterrows()]
+        position = positions.loc[(dataset, "multi", "band")].unstack("level")
+        why = {s: band_order(list(row)) for s, row in position.iterrows()}
+        good = [not w for w in why.values()]
         ok.append(np.mean(good) >= SEED_SHARE)
+        failed = "; ".join(f"s{s}: {w}" for s, w in why.items() if w)
+        # evaluations up to (and including) each seed's last band first hit: the resolution of the order
+        resolution = position.replace(np.inf, np.nan).max(axis=1).fillna(-1).astype(int) + 1
         parts.append(
-            f"{dataset}: {sum(good)}/{len(good)} seeds coarse-to-fine; band first hits (1→2→3) {_order_text(band)}; "
-            f"heads {_order_text(head)}; evaluation every {interval} steps"
+            f"{dataset}: {sum(good)}/{len(good)} seeds coarse-to-fine"
+            + (f" (not: {failed})" if failed else "")
+            + f"; band first hits (1→2→3) {_order_text(band)}; heads {_order_text(head)}; evaluation every "
+            f"{interval} steps, {'/'.join(map(str, resolution))} evaluations up to each seed's last band first hit"
         )
     return Judgement("; ".join(parts), criterion, bool(all(ok)))
 
