@@ -186,3 +186,65 @@ def test_e1_6_reads_cube_only_and_fails_without_it():
 def test_e1_6_fails_without_a_clean_n32_row():
     results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[0] != "clean-n32"]))
     assert not e1_claims.judge_e1_6(results).passed
+
+
+# --- E1.4: power per (target, n) -------------------------------------------------------------------
+
+TWO_SIZES = [
+    ("clean-n32", "main", "clean", 32, 0, 0),
+    ("clean-n24", "main", "clean", 24, 0, 0),
+    ("random-n32", "random", "random", 32, 3, 20),
+    ("random-n24", "random", "random", 24, 2, 11),
+]
+
+
+def _two_sizes(z):
+    """z[(cell, target)] overrides the default z (clean 1.0, random 8.0) for every critic size."""
+    rows = []
+    for target in ("gauss", "cube"):
+        for width in (64, 1024):
+            for cell in ("clean-n32", "clean-n24", "random-n32", "random-n24", "null#1"):
+                default = 8.0 if cell.startswith("random") else 1.0 if cell.startswith("clean") else 0.2
+                rows.append((target, width, 2, cell, z.get((cell, target), default), 0.502, 0.03))
+    keys = ("target", "width", "depth", "cell", "z", "accuracy", "ipm_upper")
+    disc = pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows])
+    return {"hypergraphs": _hypergraphs(TWO_SIZES), "discriminators": disc}
+
+
+def test_e1_4_judges_each_n_only_where_its_own_control_is_detected():
+    # cube's n = 24 control is missed: cube's clean n = 24 row says nothing, so its z does not count
+    results = _two_sizes({("random-n24", "cube"): 2.0, ("clean-n24", "cube"): 5.0})
+    judgement = e1_claims.judge_e1_4(results)
+    assert judgement.powered and judgement.passed
+    assert "cube: control detected for n=32 (z 8.0), not for n=24 (z 2.0: not judged)" in judgement.measured
+    assert "judged on gauss (n=24, 32), cube (n=32)" in judgement.measured
+    # the same clean row with its control detected: the critic that sees it fails the claim
+    results = _two_sizes({("clean-n24", "cube"): 5.0})
+    assert judge_claims(_claim("E1.4"), results, "default")[0].verdict == claims.FAIL
+    # and a detected n = 32 control does not lend its power to the n = 24 row
+    results = _two_sizes({("random-n24", "gauss"): 2.0, ("random-n24", "cube"): 2.0, ("clean-n24", "gauss"): 9.0})
+    assert judge_claims(_claim("E1.4"), results, "default")[0].verdict == claims.PASS
+
+
+def test_e1_4_is_inconclusive_when_no_n_has_a_detected_control():
+    z = {(f"random-n{n}", t): 2.0 for n in (24, 32) for t in ("gauss", "cube")}
+    results = _two_sizes({**z, ("clean-n32", "cube"): 9.0})  # a detection without power proves nothing either way
+    judgement = e1_claims.judge_e1_4(results)
+    assert not judgement.powered and "gauss: no power (control min z n=24 2.0, n=32 2.0)" in judgement.measured
+    assert judge_claims(_claim("E1.4"), results, "default")[0].verdict == claims.NO_POWER
+    assert judge_claims(_claim("E1.4"), results, "paper")[0].verdict == claims.NO_POWER
+    assert judge_claims(_claim("E1.4"), results, "smoke")[0].verdict == claims.BUDGET
+
+
+def test_e1_4_has_no_power_for_an_n_without_a_control_row():
+    results = _two_sizes({("clean-n32", "gauss"): 9.0})
+    results["hypergraphs"] = _hypergraphs([r for r in TWO_SIZES if r[0] != "random-n32"])
+    judgement = e1_claims.judge_e1_4(results)
+    assert judgement.powered and judgement.passed and "judged on gauss (n=24), cube (n=24)" in judgement.measured
+    results["hypergraphs"] = _hypergraphs([r for r in TWO_SIZES if r[1] != "random"])  # no control at all
+    assert judge_claims(_claim("E1.4"), results, "default")[0].verdict == claims.NO_POWER
+
+
+def test_e1_4_fails_a_null_run_out_of_band_even_where_powered():
+    results = _two_sizes({("null#1", "gauss"): 3.6})
+    assert not e1_claims.judge_e1_4(results).passed

@@ -115,28 +115,50 @@ def weak_control(results: dict) -> pd.DataFrame:
     return weak[(weak["width"] == width) & (weak["depth"] == depth)]
 
 
-def judge_e1_4(results: dict) -> Judgement:
-    """Critics fail on the clean PRG, judged on each target only where the weak control is detected there
-    (version 2): without that, "no critic tells them apart" says nothing about the PRG."""
-    criterion = (
-        f"on every target whose random-subset control the largest critic detects (z > {Z_DETECT:g}): every "
-        f"critic size has z = IPM/SE ≤ {Z_DETECT:g} and accuracy within 0.5 ± {ACCURACY_BAND}; null runs all "
-        f"|z| ≤ {Z_NULL}; no target with a detected control: inconclusive (no power)"
+def control_power(results: dict) -> pd.Series:
+    """(target, n) → the smallest z the largest critic gives a random-subset control row of that n there
+    (over draws): E1.4 has demonstrated power where it is > 3. A missing control means no power."""
+    weak = weak_control(results)
+    if weak.empty:
+        return pd.Series(dtype=float)
+    n_of = results["hypergraphs"].set_index("row")["n"]
+    return weak.assign(n=weak["cell"].map(n_of)).groupby(["target", "n"])["z"].min()
+
+
+def _power_text(target: str, n_values, control: pd.Series) -> str:
+    z = {n: control.get((target, n), float("nan")) for n in sorted(n_values)}
+    seen = {n: v for n, v in z.items() if v > Z_DETECT}
+    if len(seen) == len(z):
+        return f"{target}: control detected (min z {min(z.values()):.1f})"
+    if not seen:
+        return f"{target}: no power (control min z " + ", ".join(f"n={n} {v:.1f}" for n, v in z.items()) + ")"
+    missed = {n: v for n, v in z.items() if n not in seen}
+    return (
+        f"{target}: control detected for "
+        + ", ".join(f"n={n} (z {v:.1f})" for n, v in seen.items())
+        + ", not for "
+        + ", ".join(f"n={n} (z {v:.1f}: not judged)" for n, v in missed.items())
     )
-    main = rows_with_role(results, "main")["row"]
-    disc, null = _cells(results, main), _null(results)
+
+
+def judge_e1_4(results: dict) -> Judgement:
+    """Critics fail on the clean PRG, judged per target and n only where the random-subset control of the
+    same n is detected there (version 2): without that, "no critic tells them apart" says nothing."""
+    criterion = (
+        f"on every (target, n) whose random-subset control the largest critic detects (z > {Z_DETECT:g}): every "
+        f"critic size has z = IPM/SE ≤ {Z_DETECT:g} and accuracy within 0.5 ± {ACCURACY_BAND}; null runs all "
+        f"|z| ≤ {Z_NULL}; no (target, n) with a detected control: inconclusive (no power)"
+    )
+    main = rows_with_role(results, "main")
+    disc, null = _cells(results, main["row"]), _null(results)
     if disc.empty:
         return Judgement("no main clean rows run", criterion, False)
-    weak = weak_control(results)
-    detected = weak.groupby("target")["z"].min() > Z_DETECT if not weak.empty else pd.Series(dtype=bool)
-    powered = [t for t in disc["target"].unique() if detected.get(t, False)]
-    parts = [
-        f"{t}: no power (control min z {weak[weak['target'] == t]['z'].min():.1f})"
-        if t not in powered
-        else f"{t}: control detected (min z {weak[weak['target'] == t]['z'].min():.1f})"
-        for t in disc["target"].unique()
-    ]
-    judged = disc[disc["target"].isin(powered)]
+    disc = disc.assign(n=disc["cell"].map(main.set_index("row")["n"]))
+    control = control_power(results)
+    detected = control > Z_DETECT
+    has_power = [bool(detected.get((t, n), False)) for t, n in zip(disc["target"], disc["n"], strict=True)]
+    judged = disc[has_power]
+    parts = [_power_text(t, g["n"].unique(), control) for t, g in disc.groupby("target", sort=False)]
     null_ok = null["z"].abs() <= Z_NULL
     null_text = (
         f"null: {len(null)} runs, |z| max {null['z'].abs().max():.2f}, mean z {null['z'].mean():.2f}, "
@@ -144,11 +166,14 @@ def judge_e1_4(results: dict) -> Judgement:
     )
     if judged.empty:
         return Judgement("; ".join(parts) + f"; {null_text}", criterion, False, powered=False)
+    scope = ", ".join(
+        f"{t} (n={', '.join(map(str, sorted(g['n'].unique())))})" for t, g in judged.groupby("target", sort=False)
+    )
     z_ok = judged["z"] <= Z_DETECT
     acc_ok = (judged["accuracy"] - 0.5).abs() <= ACCURACY_BAND
     worst_z, worst_acc = judged.loc[judged["z"].idxmax()], judged.loc[(judged["accuracy"] - 0.5).abs().idxmax()]
     text = (
-        f"{'; '.join(parts)}; judged on {', '.join(powered)}: {int((z_ok & acc_ok).sum())}/{len(judged)} "
+        f"{'; '.join(parts)}; judged on {scope}: {int((z_ok & acc_ok).sum())}/{len(judged)} "
         f"(row, target, size) cells pass; max z {worst_z['z']:.2f} "
         f"({worst_z['cell']}/{worst_z['target']}/{_size(worst_z)}), accuracy farthest from 0.5: "
         f"{worst_acc['accuracy']:.4f} ({worst_acc['cell']}/{worst_acc['target']}/{_size(worst_acc)}); {null_text}"
