@@ -248,3 +248,9 @@ def test_e1_4_has_no_power_for_an_n_without_a_control_row():
 def test_e1_4_fails_a_null_run_out_of_band_even_where_powered():
     results = _two_sizes({("null#1", "gauss"): 3.6})
     assert not e1_claims.judge_e1_4(results).passed
+
+
+def test_e1_1_fails_with_nothing_checked():
+    empty = pd.DataFrame(columns=["row", "target", "ramp_width", "samples", "mismatches", "mismatch_rate", "limit"])
+    judgement = e1_claims.judge_e1_1({"check": empty})
+    assert not judgement.passed and judgement.measured == "no generator check run"

@@ -96,3 +96,13 @@ def test_e4_1_fails_when_ttur_never_reaches_the_saddle():
     )
     judgement = e4_saddle.judge_e4_1(runs)
     assert not judgement.passed and "ttur never" in judgement.measured
+
+
+def test_e4_4_and_e4_6_fail_when_their_toy_was_not_run():
+    other = _train("swissroll", [1], [0.9])
+    judgement = e4_ttur.judge_e4_4({"train": other})
+    assert not judgement.passed and judgement.measured == "8gaussians orig: not run"
+    judgement = e4_ttur.judge_e4_6({"train": other})
+    assert not judgement.passed and judgement.measured == "25gaussians orig: not run"
+    assert judge_claims(_claim("E4.6"), {"train": other}, "paper")[0].verdict == claims.FAIL
+    assert judge_claims(_claim("E4.6"), {"train": other}, "default")[0].verdict == claims.NOT_JUDGED

@@ -178,9 +178,18 @@ def diverged_seeds(metrics: pd.DataFrame, dataset: str, variant: str) -> int:
 # --- claims -----------------------------------------------------------------------------------
 
 
+def _toy_ran(metrics: pd.DataFrame, dataset: str) -> bool:
+    """Whether `dataset`'s orig variant has both mode metrics: a judged toy that was not run is a FAIL."""
+    ran = metrics[(metrics["dataset"] == dataset) & (metrics["variant"] == "orig")]
+    return {"modes_covered", "high_quality_rate"} <= set(ran["metric"])
+
+
 def judge_e4_4(results: dict) -> Judgement:
     """8 Gaussians, toy-code settings (λ = 0.1): ≥ 7/8 modes and ≥ 70% high quality in ≥ 2/3 seeds."""
     m = results["train"]
+    criterion = "≥ 7/8 modes and ≥ 70% high-quality samples in ≥ 2/3 of seeds"
+    if not _toy_ran(m, "8gaussians"):
+        return Judgement("8gaussians orig: not run", criterion, False)
     modes = last_values(m, "modes_covered").loc[("8gaussians", "orig")]
     hq = last_values(m, "high_quality_rate").loc[("8gaussians", "orig")]
     good = (modes >= 7) & (hq >= 0.7)
@@ -196,11 +205,7 @@ def judge_e4_4(results: dict) -> Judgement:
             f"; beside it λ=10 at the same budget: modes {', '.join(f'{v:.0f}' for v in modes10)}, "
             f"HQ {', '.join(f'{v:.0%}' for v in hq10)}"
         )
-    return Judgement(
-        text,
-        "≥ 7/8 modes and ≥ 70% high-quality samples in ≥ 2/3 of seeds",
-        bool(len(good) > 0 and good.mean() >= 2 / 3),
-    )
+    return Judgement(text, criterion, bool(len(good) > 0 and good.mean() >= 2 / 3))
 
 
 def judge_e4_5(results: dict) -> Judgement:
@@ -235,12 +240,15 @@ def judge_e4_5(results: dict) -> Judgement:
 
 def judge_e4_6(results: dict) -> Judgement:
     m = results["train"]
+    criterion = "≥ 20/25 modes and ≥ 70% high-quality samples (judged in the paper profile only)"
+    if not _toy_ran(m, "25gaussians"):
+        return Judgement("25gaussians orig: not run", criterion, False)
     modes = last_values(m, "modes_covered").loc[("25gaussians", "orig")]
     hq = last_values(m, "high_quality_rate").loc[("25gaussians", "orig")]
     good = (modes >= 20) & (hq >= 0.7)
     return Judgement(
         f"orig: modes {', '.join(f'{v:.0f}' for v in modes)} of 25; HQ {', '.join(f'{v:.0%}' for v in hq)}",
-        "≥ 20/25 modes and ≥ 70% high-quality samples (judged in the paper profile only)",
+        criterion,
         bool(len(good) > 0 and good.mean() >= 2 / 3),
     )
 
