@@ -74,23 +74,36 @@ def _results(**overrides):
 # --- E1.1 -----------------------------------------------------------------------------------------
 
 
-def test_e1_1_is_an_exact_check_failing_in_every_profile():
-    check = pd.DataFrame(
+def _check(mismatches, unexplained):
+    return pd.DataFrame(
         dict(
             row="a",
-            target="cube",
-            ramp_width=[1e-6],
-            samples=[1000],
-            mismatches=[50],
-            mismatch_rate=[0.05],
-            bound=[1e-5],
-            limit=[1e-5 + 0.02],
+            target=["cube", "gauss"],
+            ramp_width=[1e-6, 1e-6],
+            samples=[1000, 1000],
+            mismatches=mismatches,
+            unexplained=unexplained,
+            mismatch_rate=[m / 1000 for m in mismatches],
+            bound=[1e-5, 1e-5],
+            limit=[1e-5 + 0.02, 1e-5 + 0.02],
         )  # fmt: skip
     )
+
+
+def test_e1_1_is_judged_sample_by_sample_and_exact_in_every_profile():
+    # version 2: many mismatches are fine when every one is inside the ramp (rate far above the bound)
+    judgement = e1_claims.judge_e1_1({"check": _check([50, 0], [0, 0])})
+    assert judgement.passed and "0 unexplained of 50 mismatches in 2000 samples" in judgement.measured
+    one = {"check": _check([0, 1], [0, 1])}  # one mismatch, expected count ≪ 1: version 1's rate + 3 SE let it by
+    judgement = e1_claims.judge_e1_1(one)
+    assert not judgement.passed and "most: a/gauss δ=1e-06: 1/1000 mismatches, 1 unexplained" in judgement.measured
     for profile in ("smoke", "default", "paper"):
-        assert judge_claims(_claim("E1.1"), {"check": check}, profile)[0].verdict == claims.FAIL
-    good = check.assign(mismatches=0, mismatch_rate=0.0)
-    assert judge_claims(_claim("E1.1"), {"check": good}, "smoke")[0].verdict == claims.PASS
+        assert judge_claims(_claim("E1.1"), one, profile)[0].verdict == claims.FAIL
+
+
+def test_e1_1_fails_on_a_version_1_table_without_the_unexplained_count():
+    judgement = e1_claims.judge_e1_1({"check": _check([0, 0], [0, 0]).drop(columns="unexplained")})
+    assert not judgement.passed and "not recorded" in judgement.measured
 
 
 # --- E1.2 -----------------------------------------------------------------------------------------
