@@ -142,6 +142,18 @@ def test_e1_3_fails(change):
     assert judge_claims(_claim("E1.3"), results, "default")[0].verdict == claims.FAIL
 
 
+def test_e1_3_fails_a_clean_row_left_unmeasured_on_a_target():
+    results = _results()
+    results["moments"] = results["moments"][
+        ~((results["moments"]["row"] == "clean-n16") & (results["moments"]["target"] == "gauss"))
+    ]
+    judgement = e1_claims.judge_e1_3(results)
+    assert not judgement.passed and "moments not measured: clean-n16/gauss" in judgement.measured
+    results["discriminators"] = _disc(targets=("cube",))  # a gauss run nowhere: cube alone is complete
+    results["moments"] = results["moments"][results["moments"]["target"] == "cube"]
+    assert e1_claims.judge_e1_3(results).passed
+
+
 def test_e1_3_fails_without_clean_rows():
     results = _results(hypergraphs=_hypergraphs([r for r in HYPERGRAPHS if r[2] != "clean"]))
     assert not e1_claims.judge_e1_3(results).passed

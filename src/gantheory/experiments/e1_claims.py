@@ -99,16 +99,24 @@ def judge_e1_3(results: dict) -> Judgement:
         return Judgement("no clean rows run", "zero correlated pairs/triples; moments within Bonferroni", False)
     exact = int(clean["correlated_pairs"].sum()), int(clean["correlated_triples"].sum())
     within = moments["exceeding"] == 0
+    # every clean row on every target that was run: a row left unmeasured is not a row within the threshold
+    targets = set(results["moments"]["target"])
+    if "discriminators" in results:
+        targets |= set(results["discriminators"]["target"])
+    measured = set(zip(moments["row"], moments["target"], strict=True))
+    missing = sorted({(r, t) for r in clean["row"] for t in targets} - measured)
     parts = [
         f"{r.row}/{r.target}: max |z| mean {r.max_abs_z_mean:.2f}, second moment {r.max_abs_z_second_moment:.2f} "
         f"(threshold {r.threshold:.2f}, {r.tests} tests, N={r.samples})"
         for r in moments.itertuples()
     ]
+    if missing:
+        parts.append("moments not measured: " + ", ".join(f"{r}/{t}" for r, t in missing))
     return Judgement(
         f"exact: {exact[0]} correlated pairs, {exact[1]} triples over {len(clean)} clean rows; " + "; ".join(parts),
         "zero correlated pairs and triples (exact); every mean and covariance entry |z| ≤ Bonferroni threshold "
         "(α = 0.01)",
-        bool(exact == (0, 0) and len(moments) > 0 and within.all()),
+        bool(exact == (0, 0) and len(moments) > 0 and within.all() and not missing),
     )
 
 
