@@ -114,3 +114,18 @@ def test_outcome_table_rows_sum_to_100(results):
     shares = table[[c for c in table.columns if c in (*e3.OUTCOMES, "diverged")]]
     np.testing.assert_allclose(shares.sum(axis=1), 100.0)
     assert table["dynamic (η, k, init)"].iloc[0] == "optimal lr=0.3"
+
+
+def test_e3_3_columns_record_the_start_and_the_final_objective(results):
+    from gantheory.models import interval_gan as model
+
+    mu0, mu_star, random_disc = e3.initialisations(SETTINGS, seed=11)
+    fo = results["first_order"]
+    start = ["l1_0", "r1_0", "l2_0", "r2_0"]
+    for init, expected in (("random", random_disc), ("optimal", model.optimal_discriminator(mu0, mu_star))):
+        for _, group in fo[fo["disc_init"] == init].groupby("variant"):
+            np.testing.assert_allclose(group[start].to_numpy(), expected, rtol=1e-9)
+    mu, star = fo[["mu_1", "mu_2"]].to_numpy(), fo[["mu_star_1", "mu_star_2"]].to_numpy()
+    final = model.objective(mu, star, fo[["l1", "r1", "l2", "r2"]].to_numpy())
+    np.testing.assert_allclose(fo["objective_final"], final, atol=1e-12)
+    assert results["optimal"][[*start, "objective_final"]].isna().all().all()
