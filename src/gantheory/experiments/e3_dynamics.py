@@ -162,11 +162,14 @@ def quadrature_errors(mu, mu_star, points: int = 200_001) -> np.ndarray:
     return errors
 
 
-def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool, initial_disc=None):
+def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool, initial_disc=None, tv=None):
     """Outcome per run, first matching rule wins (docs/claims.md#e3, outcome rule).
 
-    An interval that was already empty at initialisation (the optimal set of the initial μ has one
-    component in most runs) never was an interval: it cannot collapse, so it is left out.
+    Discriminator collapse is E3.3's sign (version 2): an interval lost or the two merged, or an
+    inert discriminator F(μ_T, E_T) ≤ 0.1·TV. An interval that was already empty at initialisation
+    (the optimal set of the initial μ has one component in most runs) never was an interval: it
+    cannot collapse, so it is left out. The projected endpoint gradient (version 1's sign) no longer
+    enters the rule. `tv` is TV(p*, p_μ) at the end when the caller has it.
     """
     sort_error = np.abs(np.sort(mu, 1) - np.sort(mu_star, 1)).max(1)
     converged = sort_error < CONVERGED_TOL
@@ -176,7 +179,12 @@ def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool,
         initial = np.stack([initial_disc[:, 1] - initial_disc[:, 0], initial_disc[:, 3] - initial_disc[:, 2]], 1)
         lengths = np.where(initial < SHORT_INTERVAL, np.inf, lengths)
     shortest = lengths.min(1)
-    disc_collapsed = first_order & ((shortest < SHORT_INTERVAL) | (projected_grad < STALLED_GRADIENT))
+    if first_order:
+        tv = model.total_variation(mu, mu_star) if tv is None else tv
+        signs = _sign_arrays(disc, initial_disc, model.objective(mu, mu_star, disc), tv, projected_grad)
+        disc_collapsed = signs["collapsed_or_inert"]
+    else:
+        disc_collapsed = np.zeros(len(mu), bool)
     oscillating = window_range > OSCILLATION_MOVE
     outcome = np.select([converged, mode_collapse, disc_collapsed, oscillating], OUTCOMES[:4], OUTCOMES[4])
     return dict(
@@ -194,7 +202,14 @@ def _runs_frame(family, spec, traj, part, mu0, mu_star, disc0=None) -> pd.DataFr
     first_order = spec["dynamic"] == "first_order"
     mu, disc = traj.mu[part], traj.disc[part]
     result = classify(
-        mu, mu_star, disc, traj.projected_disc_grad[part], traj.window_range[part], first_order, initial_disc=disc0
+        mu,
+        mu_star,
+        disc,
+        traj.projected_disc_grad[part],
+        traj.window_range[part],
+        first_order,
+        initial_disc=disc0,
+        tv=traj.tv_path[part][:, -1],
     )
     n = len(mu)
     frame = pd.DataFrame(
@@ -267,28 +282,39 @@ def discriminator_signs(runs: pd.DataFrame) -> pd.DataFrame:
     - `collapsed_or_inert`: (lost or merged) or inert, E3.3's judged sign;
     - `stalled_v1`: the version-1 statistic, projected endpoint gradient < 1e-4 at the last step.
     """
-    final = runs[["l1", "r1", "l2", "r2"]].to_numpy(float)
-    start = runs[["l1_0", "r1_0", "l2_0", "r2_0"]].to_numpy(float)
-    length = np.stack([final[:, 1] - final[:, 0], final[:, 3] - final[:, 2]], 1)
-    length0 = np.stack([start[:, 1] - start[:, 0], start[:, 3] - start[:, 2]], 1)
-    existed = length0 >= SHORT_INTERVAL
-    lost = (existed & (length < SHORT_INTERVAL)).any(1)
-    apart0 = np.maximum(start[:, 0], start[:, 2]) > np.minimum(start[:, 1], start[:, 3])
-    together = np.maximum(final[:, 0], final[:, 2]) <= np.minimum(final[:, 1], final[:, 3])
-    merged = existed.all(1) & apart0 & together
-    inert = runs["objective_final"].to_numpy(float) <= INERT_FRACTION * runs["tv_final"].to_numpy(float)
-    stalled = runs["projected_disc_grad"].to_numpy(float) < STALLED_GRADIENT
     return pd.DataFrame(
-        {
-            "lost": lost,
-            "merged": merged,
-            "lost_or_merged": lost | merged,
-            "inert": inert,
-            "collapsed_or_inert": lost | merged | inert,
-            "stalled_v1": stalled,
-        },
+        _sign_arrays(
+            runs[["l1", "r1", "l2", "r2"]].to_numpy(float),
+            runs[["l1_0", "r1_0", "l2_0", "r2_0"]].to_numpy(float),
+            runs["objective_final"].to_numpy(float),
+            runs["tv_final"].to_numpy(float),
+            runs["projected_disc_grad"].to_numpy(float),
+        ),
         index=runs.index,
     )
+
+
+def _sign_arrays(final, start, objective, tv, grad) -> dict:
+    """The signs of `discriminator_signs` on arrays; without `start` every final interval counts."""
+    length = np.stack([final[:, 1] - final[:, 0], final[:, 3] - final[:, 2]], 1)
+    if start is None:
+        existed, apart0 = np.ones_like(length, bool), np.ones(len(final), bool)
+    else:
+        length0 = np.stack([start[:, 1] - start[:, 0], start[:, 3] - start[:, 2]], 1)
+        existed = length0 >= SHORT_INTERVAL
+        apart0 = np.maximum(start[:, 0], start[:, 2]) > np.minimum(start[:, 1], start[:, 3])
+    lost = (existed & (length < SHORT_INTERVAL)).any(1)
+    together = np.maximum(final[:, 0], final[:, 2]) <= np.minimum(final[:, 1], final[:, 3])
+    merged = existed.all(1) & apart0 & together
+    inert = objective <= INERT_FRACTION * tv
+    return {
+        "lost": lost,
+        "merged": merged,
+        "lost_or_merged": lost | merged,
+        "inert": inert,
+        "collapsed_or_inert": lost | merged | inert,
+        "stalled_v1": grad < STALLED_GRADIENT,
+    }
 
 
 def _curves_frame(family, spec, traj, part, mu_star) -> pd.DataFrame:
