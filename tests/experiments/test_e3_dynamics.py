@@ -75,8 +75,14 @@ def test_outcome_rule_precedence():
     window = np.array([0.0, 0.0, 0.0, 0.2, 0.01])
     out = e3.classify(mu, mu_star, disc, grad, window, first_order=True)
     assert list(out["outcome"]) == ["converged", "mode collapse", "discriminator collapse", "oscillation", "other"]
+    # Version 2: a stalled endpoint gradient alone is not a collapse; merged intervals and an inert
+    # discriminator (F ≤ 0.1·TV; here TV ≈ 0.377 and F ≈ 0.058 for the intervals above) are.
     stalled = e3.classify(mu[4:], mu_star[4:], disc[4:], np.array([5e-5]), window[4:], first_order=True)
-    assert stalled["outcome"][0] == "discriminator collapse"
+    assert stalled["outcome"][0] == "other"
+    merged = e3.classify(mu[4:], mu_star[4:], np.array([[0, 2.5, 2, 3.0]]), grad[4:], window[4:], True, disc[4:])
+    assert merged["outcome"][0] == "discriminator collapse"
+    inert = e3.classify(mu[4:], mu_star[4:], np.array([[8, 9, 10, 11.0]]), grad[4:], window[4:], True, disc[4:])
+    assert inert["outcome"][0] == "discriminator collapse"
     # The optimal dynamics have no first-order discriminator that could collapse.
     optimal = e3.classify(mu[2:3], mu_star[2:3], disc[2:3], grad[2:3], window[2:3], first_order=False)
     assert optimal["outcome"][0] == "other"
@@ -114,3 +120,25 @@ def test_outcome_table_rows_sum_to_100(results):
     shares = table[[c for c in table.columns if c in (*e3.OUTCOMES, "diverged")]]
     np.testing.assert_allclose(shares.sum(axis=1), 100.0)
     assert table["dynamic (η, k, init)"].iloc[0] == "optimal lr=0.3"
+
+
+def test_e3_3_columns_record_the_start_and_the_final_objective(results):
+    from gantheory.models import interval_gan as model
+
+    mu0, mu_star, random_disc = e3.initialisations(SETTINGS, seed=11)
+    fo = results["first_order"]
+    start = ["l1_0", "r1_0", "l2_0", "r2_0"]
+    for init, expected in (("random", random_disc), ("optimal", model.optimal_discriminator(mu0, mu_star))):
+        for _, group in fo[fo["disc_init"] == init].groupby("variant"):
+            np.testing.assert_allclose(group[start].to_numpy(), expected, rtol=1e-9)
+    mu, star = fo[["mu_1", "mu_2"]].to_numpy(), fo[["mu_star_1", "mu_star_2"]].to_numpy()
+    final = model.objective(mu, star, fo[["l1", "r1", "l2", "r2"]].to_numpy())
+    np.testing.assert_allclose(fo["objective_final"], final, atol=1e-12)
+    assert results["optimal"][[*start, "objective_final"]].isna().all().all()
+
+
+def test_the_outcome_rule_and_e3_3_use_the_same_sign(results):
+    for family in ("first_order", "ttur"):
+        runs = results[family]
+        signs = e3.discriminator_signs(runs)
+        np.testing.assert_array_equal(signs["collapsed_or_inert"].to_numpy(), runs["disc_collapsed"].to_numpy())

@@ -24,7 +24,8 @@ OUTCOMES = ("converged", "mode collapse", "discriminator collapse", "oscillation
 CONVERGED_TOL = 0.1  # ‖sort μ − sort μ*‖∞
 MODE_COLLAPSE_GAP = 0.1  # |μ₁ − μ₂|
 SHORT_INTERVAL = 1e-3
-STALLED_GRADIENT = 1e-4  # projected endpoint-gradient norm
+STALLED_GRADIENT = 1e-4  # projected endpoint-gradient norm (the version-1 E3.3 statistic, reported)
+INERT_FRACTION = 0.1  # an inert discriminator: F(μ_T, E_T) ≤ 0.1·TV(p*, p_μT)
 OSCILLATION_MOVE = 0.05  # generator range over the final window
 WINDOW_FRACTION = 0.1
 TV_TARGET = 0.02
@@ -161,11 +162,14 @@ def quadrature_errors(mu, mu_star, points: int = 200_001) -> np.ndarray:
     return errors
 
 
-def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool, initial_disc=None):
+def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool, initial_disc=None, tv=None):
     """Outcome per run, first matching rule wins (docs/claims.md#e3, outcome rule).
 
-    An interval that was already empty at initialisation (the optimal set of the initial μ has one
-    component in most runs) never was an interval: it cannot collapse, so it is left out.
+    Discriminator collapse is E3.3's sign (version 2): an interval lost or the two merged, or an
+    inert discriminator F(μ_T, E_T) ≤ 0.1·TV. An interval that was already empty at initialisation
+    (the optimal set of the initial μ has one component in most runs) never was an interval: it
+    cannot collapse, so it is left out. The projected endpoint gradient (version 1's sign) no longer
+    enters the rule. `tv` is TV(p*, p_μ) at the end when the caller has it.
     """
     sort_error = np.abs(np.sort(mu, 1) - np.sort(mu_star, 1)).max(1)
     converged = sort_error < CONVERGED_TOL
@@ -175,7 +179,12 @@ def classify(mu, mu_star, disc, projected_grad, window_range, first_order: bool,
         initial = np.stack([initial_disc[:, 1] - initial_disc[:, 0], initial_disc[:, 3] - initial_disc[:, 2]], 1)
         lengths = np.where(initial < SHORT_INTERVAL, np.inf, lengths)
     shortest = lengths.min(1)
-    disc_collapsed = first_order & ((shortest < SHORT_INTERVAL) | (projected_grad < STALLED_GRADIENT))
+    if first_order:
+        tv = model.total_variation(mu, mu_star) if tv is None else tv
+        signs = _sign_arrays(disc, initial_disc, model.objective(mu, mu_star, disc), tv, projected_grad)
+        disc_collapsed = signs["collapsed_or_inert"]
+    else:
+        disc_collapsed = np.zeros(len(mu), bool)
     oscillating = window_range > OSCILLATION_MOVE
     outcome = np.select([converged, mode_collapse, disc_collapsed, oscillating], OUTCOMES[:4], OUTCOMES[4])
     return dict(
@@ -193,7 +202,14 @@ def _runs_frame(family, spec, traj, part, mu0, mu_star, disc0=None) -> pd.DataFr
     first_order = spec["dynamic"] == "first_order"
     mu, disc = traj.mu[part], traj.disc[part]
     result = classify(
-        mu, mu_star, disc, traj.projected_disc_grad[part], traj.window_range[part], first_order, initial_disc=disc0
+        mu,
+        mu_star,
+        disc,
+        traj.projected_disc_grad[part],
+        traj.window_range[part],
+        first_order,
+        initial_disc=disc0,
+        tv=traj.tv_path[part][:, -1],
     )
     n = len(mu)
     frame = pd.DataFrame(
@@ -237,10 +253,68 @@ def _runs_frame(family, spec, traj, part, mu0, mu_star, disc0=None) -> pd.DataFr
             "tv_max_rise": traj.tv_max_rise[part] if not first_order else np.nan,
             "tv_final_oscillation": traj.tv_final_oscillation[part],
             "diverged_step": traj.diverged_step[part],
+            # Appended for E3.3 (version 2); every column above is unchanged by them.
+            **_e3_3_columns(mu, mu_star, disc, disc0, first_order),
         }
     )
     frame.loc[frame["diverged_step"] >= 0, "outcome"] = "diverged"
     return frame
+
+
+def _e3_3_columns(mu, mu_star, disc, disc0, first_order: bool) -> dict:
+    """The recorded quantities E3.3's horizon-free signs need: the first-order discriminator at the
+    start (l*_0, r*_0) and the final objective F(μ_T, E_T); NaN for the optimal dynamics."""
+    n = len(mu)
+    start = disc0 if (first_order and disc0 is not None) else np.full((n, 4), np.nan)
+    final = model.objective(mu, mu_star, disc) if first_order else np.full(n, np.nan)
+    columns = {name: start[:, i] for i, name in enumerate(("l1_0", "r1_0", "l2_0", "r2_0"))}
+    return {**columns, "objective_final": final}
+
+
+def discriminator_signs(runs: pd.DataFrame) -> pd.DataFrame:
+    """E3.3's horizon-free signs of a collapsed or inert discriminator, per run, from runs.csv columns.
+
+    - `lost`: an interval that was not empty at the start (length ≥ 1e-3) ends shorter than 1e-3;
+    - `merged`: the two intervals were two disjoint non-empty components at the start and the final
+      intervals intersect or touch (their union is one component);
+    - `inert`: F(μ_T, E_T) ≤ 0.1·TV(p*, p_μT) — the discriminator no longer tells the generator where
+      the target is, so its gradient has vanished although the generator is far from the target;
+    - `collapsed_or_inert`: (lost or merged) or inert, E3.3's judged sign;
+    - `stalled_v1`: the version-1 statistic, projected endpoint gradient < 1e-4 at the last step.
+    """
+    return pd.DataFrame(
+        _sign_arrays(
+            runs[["l1", "r1", "l2", "r2"]].to_numpy(float),
+            runs[["l1_0", "r1_0", "l2_0", "r2_0"]].to_numpy(float),
+            runs["objective_final"].to_numpy(float),
+            runs["tv_final"].to_numpy(float),
+            runs["projected_disc_grad"].to_numpy(float),
+        ),
+        index=runs.index,
+    )
+
+
+def _sign_arrays(final, start, objective, tv, grad) -> dict:
+    """The signs of `discriminator_signs` on arrays; without `start` every final interval counts."""
+    length = np.stack([final[:, 1] - final[:, 0], final[:, 3] - final[:, 2]], 1)
+    if start is None:
+        existed, apart0 = np.ones_like(length, bool), np.ones(len(final), bool)
+    else:
+        length0 = np.stack([start[:, 1] - start[:, 0], start[:, 3] - start[:, 2]], 1)
+        existed = length0 >= SHORT_INTERVAL
+        apart0 = np.maximum(start[:, 0], start[:, 2]) > np.minimum(start[:, 1], start[:, 3])
+    lost = (existed & (length < SHORT_INTERVAL)).any(1)
+    together = np.maximum(final[:, 0], final[:, 2]) <= np.minimum(final[:, 1], final[:, 3])
+    merged = existed.all(1) & apart0 & together
+    inert = objective <= INERT_FRACTION * tv
+    return {
+        "lost": lost,
+        "merged": merged,
+        "lost_or_merged": lost | merged,
+        "inert": inert,
+        "collapsed_or_inert": lost | merged | inert,
+        "stalled_v1": grad < STALLED_GRADIENT,
+    }
 
 
 def _curves_frame(family, spec, traj, part, mu_star) -> pd.DataFrame:
@@ -325,25 +399,43 @@ def judge_e3_2(results: dict) -> Judgement:
 
 
 def judge_e3_3(results: dict) -> Judgement:
+    """Version 2: horizon-free signs (a lost or merged interval; an inert discriminator). The
+    version-1 fixed-horizon gradient threshold is reported beside them, not judged."""
     fo = _main(results["first_order"], results["settings"])
     failed = fo[~fo["converged"]]
-    share = failed["disc_collapsed"].mean() if len(failed) else float("nan")
-    per_variant = failed.groupby("variant")["disc_collapsed"].mean()
-    per_init = failed.groupby("disc_init")["disc_collapsed"].mean()
-    short = (failed["shortest_interval"] < SHORT_INTERVAL).mean() if len(failed) else float("nan")
+    if len(failed) == 0:
+        return Judgement(
+            measured="no failed first-order runs at the main step size: nothing to attribute",
+            criterion=_E3_3_CRITERION,
+            passed=False,
+        )
+    signs = discriminator_signs(failed)
+    share = signs["collapsed_or_inert"].mean()
+    per_init = signs["collapsed_or_inert"].groupby(failed["disc_init"]).mean()
+    per_variant = signs["collapsed_or_inert"].groupby(failed["variant"]).mean()
+    ratio = (failed["objective_final"] / failed["tv_final"]).median()
     return Judgement(
         measured=(
-            f"{_pct(share)} of {len(failed)} failed first-order runs have a collapsed or stalled "
-            f"discriminator (short interval {_pct(short)}; by initialisation "
+            f"{_pct(share)} of {len(failed)} failed first-order runs (both initialisations pooled) end "
+            f"with a lost/merged interval or an inert discriminator: (i) lost {_pct(signs['lost'].mean())}, "
+            f"merged {_pct(signs['merged'].mean())}, either {_pct(signs['lost_or_merged'].mean())}; "
+            f"(ii) F ≤ {INERT_FRACTION:g}·TV {_pct(signs['inert'].mean())} (median F/TV {ratio:.2f}); "
+            "by initialisation "
             + ", ".join(f"{init} {_pct(v)}" for init, v in per_init.items())
-            + f"; per variant {_pct(per_variant.min())}–{_pct(per_variant.max())})"
+            + f"; per variant {_pct(per_variant.min())}–{_pct(per_variant.max())}. Version 1, not judged: "
+            f"projected gradient < {STALLED_GRADIENT:g} at the last step {_pct(signs['stalled_v1'].mean())}, "
+            f"short interval or that gradient {_pct((signs['stalled_v1'] | signs['lost']).mean())}"
         ),
-        criterion=(
-            f"≥ 50% of failed runs (both initialisations pooled): an interval that was not empty at the "
-            f"start ends < {SHORT_INTERVAL:g}, or projected gradient < {STALLED_GRADIENT:g}"
-        ),
-        passed=bool(len(failed) > 0 and share >= 0.5),
+        criterion=_E3_3_CRITERION,
+        passed=bool(share >= 0.5),
     )
+
+
+_E3_3_CRITERION = (
+    f"≥ 50% of failed runs (both initialisations pooled) end with (i) an interval that was not empty at "
+    f"the start shorter than {SHORT_INTERVAL:g}, or the two intervals merged into one component, or (ii) "
+    f"F(μ_T, E_T) ≤ {INERT_FRACTION:g}·TV(p*, p_μT)"
+)
 
 
 def judge_e3_4(results: dict) -> Judgement:
@@ -390,7 +482,11 @@ CLAIMS = [
         judge_e3_2,
     ),
     Claim(
-        "E3.3", "E3", "Failures come with a collapsed or stalled discriminator", "figures/e3_outcomes.md", judge_e3_3
+        "E3.3",
+        "E3",
+        "Failures come with a collapsed (lost or merged interval) or inert discriminator",
+        "figures/e3_outcomes.md",
+        judge_e3_3,
     ),
     Claim("E3.4", "E3", "Two time-scales do not rescue first-order dynamics", "figures/e3_ttur.pdf", judge_e3_4),
     Claim(
