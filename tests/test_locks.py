@@ -26,7 +26,10 @@ PLATFORMS = {
 }
 PYTHONS = ("3.11", "3.12")
 TARGETS = [(platform, python) for platform in PLATFORMS for python in PYTHONS]
-ENTRY = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;]+)\s*(?:;(?P<marker>[^-]*?))?\s*(?P<hashes>(?:--hash=\S+\s*)*)$")
+ENTRY = re.compile(
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;]+)\s*"
+    r"(?:;(?P<marker>[^-]*?))?\s*(?P<hashes>(?:--hash=\S+\s*)*)$"
+)
 
 
 def environment(platform: str, python: str) -> dict[str, str]:
@@ -40,7 +43,7 @@ def environment(platform: str, python: str) -> dict[str, str]:
 def parsed(lock: Path) -> list[re.Match]:
     entries = lock_entries(lock)
     matches = [ENTRY.match(entry) for entry in entries]
-    bad = [entry[:120] for entry, m in zip(entries, matches) if m is None]
+    bad = [entry[:120] for entry, m in zip(entries, matches, strict=True) if m is None]
     assert not bad, f"{lock.name}: not 'name==version [; marker] --hash=…': {bad}"
     return matches
 
