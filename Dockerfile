@@ -51,7 +51,7 @@ RUN case "${VARIANT}" in cpu|gpu) ;; *) echo "VARIANT must be cpu or gpu, got '$
 COPY requirements/ /tmp/requirements/
 RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check "pip==${PIP_VERSION}" \
     && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check \
-       --requirement "/tmp/requirements/${VARIANT}.lock"
+       $([ "${VARIANT}" = cpu ] && echo --require-hashes) --requirement "/tmp/requirements/${VARIANT}.lock"
 
 # The library itself, as a wheel built with a pinned setuptools (no build isolation, no download).
 COPY pyproject.toml README.md /tmp/src/

@@ -1,7 +1,10 @@
 # Two commands matter (README): `make reproduce` rebuilds everything, `make test` runs the tests.
 # Both create .venv from the pinned lock first if it is missing or older than the lock.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first of python3.11 / python3.12 on PATH (both are locked); override with make PYTHON=/path/to/python.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12)
+UV_VERSION := 0.13.9
+UV := .tools/uv/bin/uv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 LOCK := requirements/cpu.lock
@@ -10,11 +13,12 @@ RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
 .PHONY: reproduce test test-slow test-full smoke claim seeds report report-smoke verify lint bench lock clean-results
 
 $(VENV)/.installed: $(LOCK) pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or 3.12 is required (neither python3.11 nor python3.12" \
+	  "is on PATH); install one, or name it: make PYTHON=/path/to/python3.12"; exit 2; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] in ((3, 11), (3, 12)), "Python 3.11 or 3.12 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 reproduce: $(VENV)/.installed  ## every dataset, run, figure, table, claims table and manifest (default profile)
@@ -58,8 +62,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed  ## timings into benchmarks/results.md
 	$(RUN) $(BIN)/python benchmarks/run.py
 
-lock:  ## re-resolve requirements/cpu.in into cpu.lock in a scratch venv
-	rm -rf /tmp/gantheory-lock && $(PYTHON) -m venv /tmp/gantheory-lock
-	/tmp/gantheory-lock/bin/pip install --quiet -r requirements/cpu.in
-	(echo "# Exact pins for Python 3.11 (CPU). Regenerate: make lock (see Makefile)."; \
-	 /tmp/gantheory-lock/bin/pip freeze) > $(LOCK)
+lock:  ## re-resolve requirements/cpu.in: cpu.lock (universal, hashed), requirements/resolved/, environment.yml
+	@test -x $(UV) && $(UV) --version | grep -qx "uv $(UV_VERSION)" || \
+	  { rm -rf .tools/uv && $(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv "uv==$(UV_VERSION)"; }
+	$(PYTHON) requirements/lock.py $(UV)

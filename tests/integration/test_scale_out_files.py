@@ -76,8 +76,10 @@ def test_dockerfile_has_the_promised_shape():
 
 @pytest.mark.parametrize("lock", ["cpu.lock", "gpu.lock"])
 def test_executor_plugins_are_pinned(lock):
-    pins = dict(
-        line.split("==", 1) for line in (ROOT / "requirements" / lock).read_text().splitlines() if "==" in line
+    pins = dict(  # "name==version", hashed lines ("name==version ; marker \\") included
+        re.match(r"([\w.-]+)==([^\s;\\]+)", line).groups()
+        for line in (ROOT / "requirements" / lock).read_text().splitlines()
+        if re.match(r"[\w.-]+==", line)
     )
     for plugin in ("snakemake-executor-plugin-slurm", "snakemake-executor-plugin-kubernetes"):
         assert plugin in pins, plugin
