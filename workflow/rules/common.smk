@@ -1,4 +1,7 @@
 # Shared names for the rule files; the helpers live in workflow/lib (Snakemake glue, not the library).
+import shlex
+from pathlib import Path
+
 from workflow.lib.integrity import corrupted_datasets
 from workflow.lib.paths import (
     E2_GENERATORS,
@@ -22,6 +25,15 @@ from workflow.lib.paths import (
 )
 
 ENV = "../../environment.yml"
+
+# Jobs import the package from this workflow's src/: a conda environment (environment.yml) holds only the
+# pinned dependencies, not the package; in the venv the same folder is the editable install anyway.
+# (Snakemake formats the prefix too: the shell's own braces are doubled.)
+shell.prefix(
+    "set -euo pipefail; export PYTHONPATH="
+    + shlex.quote(str(Path(workflow.basedir) / "src"))
+    + "${{PYTHONPATH:+:$PYTHONPATH}}; "
+)
 
 # A dataset whose bytes no longer match its recorded SHA-256 is reported, never deleted while parsing
 # (this also runs for -n and --lint); the jobs that read it refuse it.
