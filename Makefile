@@ -8,6 +8,7 @@ UV := .tools/uv/bin/uv
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 LOCK := requirements/cpu.lock
+SNAKEMAKE_ARGS ?=  # extra snakemake options for reproduce/smoke/verify/claim, e.g. --dry-run (tests/test_readme.py)
 RUN := PATH="$(BIN):$$PATH" GANTHEORY_PROGRESS=0
 
 .PHONY: reproduce test test-slow test-full smoke claim seeds report report-smoke verify lint bench lock clean-results
@@ -22,7 +23,7 @@ $(VENV)/.installed: $(LOCK) pyproject.toml
 	touch $@
 
 reproduce: $(VENV)/.installed  ## every dataset, run, figure, table, claims table and manifest (default profile)
-	$(RUN) $(BIN)/snakemake --cores all
+	$(RUN) $(BIN)/snakemake --cores all $(SNAKEMAKE_ARGS)
 
 test: $(VENV)/.installed  ## unit tests + the whole DAG on the smoke profile + bad input (< 10 min on 2 cores)
 	$(RUN) $(BIN)/python -m pytest -m "not slow"
@@ -33,7 +34,7 @@ test-slow: $(VENV)/.installed  ## minutes each: second smoke run (determinism), 
 test-full: test test-slow  ## everything (what .ci/run runs)
 
 smoke: $(VENV)/.installed  ## kick the tires: the whole DAG on tiny budgets, into results-smoke/
-	$(RUN) $(BIN)/snakemake --cores all --configfile config/smoke.yaml --directory results-smoke
+	$(RUN) $(BIN)/snakemake --cores all --configfile config/smoke.yaml --directory results-smoke $(SNAKEMAKE_ARGS)
 
 claim: $(VENV)/.installed  ## recompute one claim from nothing and print its row: make claim ID=E3.3 [PROFILE=smoke]
 	$(RUN) $(BIN)/python workflow/lib/claim.py $(ID) --profile $(or $(PROFILE),default)
@@ -52,7 +53,7 @@ report-smoke: $(VENV)/.installed  ## the HTML report of the last make smoke, int
 
 verify: $(VENV)/.installed  ## rebuild from scratch and compare every figure with the committed manifest
 	mkdir -p results && cp figures/MANIFEST.sha256 results/expected-MANIFEST.sha256
-	$(RUN) $(BIN)/snakemake --cores all --forceall
+	$(RUN) $(BIN)/snakemake --cores all --forceall $(SNAKEMAKE_ARGS)
 	$(RUN) $(BIN)/python -m gantheory manifest verify results/expected-MANIFEST.sha256 --root figures
 
 lint: $(VENV)/.installed
