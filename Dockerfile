@@ -49,9 +49,11 @@ RUN case "${VARIANT}" in cpu|gpu) ;; *) echo "VARIANT must be cpu or gpu, got '$
     && python3.11 -m venv /tmp/wheel-builder
 
 COPY requirements/ /tmp/requirements/
-RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check "pip==${PIP_VERSION}" \
+# cpu.lock is hashed and installed with hash checking; gpu.lock has no hashes yet (docs/install.md).
+RUN hash_check=""; if [ "${VARIANT}" = cpu ]; then hash_check="--require-hashes"; fi \
+    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check "pip==${PIP_VERSION}" \
     && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check \
-       $([ "${VARIANT}" = cpu ] && echo --require-hashes) --requirement "/tmp/requirements/${VARIANT}.lock"
+       ${hash_check:+"$hash_check"} --requirement "/tmp/requirements/${VARIANT}.lock"
 
 # The library itself, as a wheel built with a pinned setuptools (no build isolation, no download).
 COPY pyproject.toml README.md /tmp/src/
