@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gantheory.experiments.e3_dynamics import sample_means
+from gantheory.experiments.e3.simulation import sample_means
 from gantheory.provenance import package_versions
 from gantheory.train.interval_dynamics import simulate
 

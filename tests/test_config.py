@@ -82,12 +82,14 @@ def test_missing_and_malformed_files(tmp_path):
         load_yaml(tmp_path / "bad.yaml")
 
 
-@pytest.mark.parametrize("command", ["e3-claims", "e4-saddle"])
+@pytest.mark.parametrize("command", ["e3-simulate", "e4-saddle"])
 def test_commands_refuse_malformed_settings_with_a_clear_message(command, capsys, tmp_path):
     from gantheory.cli import main
 
+    names = ("runs", "curves", "examples", "provenance")
+    outputs = [arg for name in names for arg in (f"--{name}", str(tmp_path / name))]
     args = {
-        "e3-claims": ["--optimal", "a", "--first-order", "b", "--ttur", "c", "--profile", "smoke", "--out", "o"],
+        "e3-simulate": ["--family", "optimal", "--seed", "1", *outputs],
         "e4-saddle": ["--seed", "1", "--out", str(tmp_path / "o.csv"), "--paths", str(tmp_path / "p.npz")],
     }
     assert main([command, "--settings", "{not json", *args[command]]) == 2

@@ -116,6 +116,12 @@ def write_claims_table(frames: list[pd.DataFrame], md_path, csv_path, profile: s
     return table
 
 
+def merge_claim_files(inputs: list, md, csv, profile: str) -> pd.DataFrame:
+    """The `claims-table` step: every experiment's claims CSV → figures/claims.md and claims.csv."""
+    frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in inputs]
+    return write_claims_table(frames, md, csv, profile)
+
+
 def tally(table: pd.DataFrame, profile: str) -> pd.DataFrame:
     """Verdict counts per experiment (rows) and verdict (columns, in vocabulary order)."""
     shown = [v for v in VERDICTS if v != BUDGET or profile == "smoke"]

@@ -54,3 +54,18 @@ def verify(manifest_path, root=None) -> list[str]:
         if p.is_file() and p.name != "MANIFEST.sha256" and not p.name.startswith(".")
     }
     return compare(expected, on_disk)
+
+
+def run(action: str, manifest, files: list, root=None) -> None:
+    """The `manifest` step: `write` lists `files`; `verify` exits non-zero naming every file that differs."""
+    import sys
+
+    if action == "write":
+        write_manifest(manifest, files)
+        return
+    problems = verify(manifest, root)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(f"{len(problems)} file(s) differ from {manifest}")
+    print(f"all files under {root or Path(manifest).parent} match {manifest}")
+

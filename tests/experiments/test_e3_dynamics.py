@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from gantheory import claims
-from gantheory.experiments import e3_dynamics as e3
+from gantheory.experiments.e3 import claims as e3_claims
+from gantheory.experiments.e3 import outcomes, tables
+from gantheory.experiments.e3 import simulation as e3
 
 SETTINGS = dict(
     initialisations=24,
@@ -26,7 +28,7 @@ SETTINGS = dict(
 
 @pytest.fixture(scope="module")
 def results():
-    out = {"settings": SETTINGS}
+    out = {"main_step_size": SETTINGS["main_step_size"]}
     for family in e3.FAMILIES:
         out[family] = e3.run_family(family, SETTINGS, seed=11)[0]
     return out
@@ -73,18 +75,18 @@ def test_outcome_rule_precedence():
     disc = np.array([[0, 1, 2, 3], [0, 1, 2, 3], [0, 0.0005, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]], dtype=float)
     grad = np.array([1.0, 1.0, 1.0, 1.0, 1.0])
     window = np.array([0.0, 0.0, 0.0, 0.2, 0.01])
-    out = e3.classify(mu, mu_star, disc, grad, window, first_order=True)
+    out = outcomes.classify(mu, mu_star, disc, grad, window, first_order=True)
     assert list(out["outcome"]) == ["converged", "mode collapse", "discriminator collapse", "oscillation", "other"]
     # Version 2: a stalled endpoint gradient alone is not a collapse; merged intervals and an inert
     # discriminator (F ≤ 0.1·TV; here TV ≈ 0.377 and F ≈ 0.058 for the intervals above) are.
-    stalled = e3.classify(mu[4:], mu_star[4:], disc[4:], np.array([5e-5]), window[4:], first_order=True)
+    stalled = outcomes.classify(mu[4:], mu_star[4:], disc[4:], np.array([5e-5]), window[4:], first_order=True)
     assert stalled["outcome"][0] == "other"
-    merged = e3.classify(mu[4:], mu_star[4:], np.array([[0, 2.5, 2, 3.0]]), grad[4:], window[4:], True, disc[4:])
+    merged = outcomes.classify(mu[4:], mu_star[4:], np.array([[0, 2.5, 2, 3.0]]), grad[4:], window[4:], True, disc[4:])
     assert merged["outcome"][0] == "discriminator collapse"
-    inert = e3.classify(mu[4:], mu_star[4:], np.array([[8, 9, 10, 11.0]]), grad[4:], window[4:], True, disc[4:])
+    inert = outcomes.classify(mu[4:], mu_star[4:], np.array([[8, 9, 10, 11.0]]), grad[4:], window[4:], True, disc[4:])
     assert inert["outcome"][0] == "discriminator collapse"
     # The optimal dynamics have no first-order discriminator that could collapse.
-    optimal = e3.classify(mu[2:3], mu_star[2:3], disc[2:3], grad[2:3], window[2:3], first_order=False)
+    optimal = outcomes.classify(mu[2:3], mu_star[2:3], disc[2:3], grad[2:3], window[2:3], first_order=False)
     assert optimal["outcome"][0] == "other"
 
 
@@ -92,32 +94,32 @@ def test_an_interval_empty_from_the_start_is_not_a_collapse():
     mu_star, mu = np.array([[-1.0, 1.0]]), np.array([[-2.0, 2.0]])
     parked = np.array([[-3.0, 0.0, 9.0, 9.0]])  # the optimal set had one component: second part empty
     grad, window = np.array([1.0]), np.array([0.0])
-    assert e3.classify(mu, mu_star, parked, grad, window, True)["outcome"][0] == "discriminator collapse"
-    out = e3.classify(mu, mu_star, parked, grad, window, True, initial_disc=parked)
+    assert outcomes.classify(mu, mu_star, parked, grad, window, True)["outcome"][0] == "discriminator collapse"
+    out = outcomes.classify(mu, mu_star, parked, grad, window, True, initial_disc=parked)
     assert out["outcome"][0] == "other" and out["shortest_interval"][0] == 3.0
 
 
 def test_exact_checks_fail_even_in_smoke(results):
     broken = dict(results, optimal=results["optimal"].assign(tv_quadrature_error=1e-3))
-    row = claims.judge_claims(e3.CLAIMS[4:], broken, profile="smoke")[0]
+    row = claims.judge_claims(e3_claims.CLAIMS[4:], broken, profile="smoke")[0]
     assert row.claim_id == "E3.5" and row.verdict == claims.FAIL
 
 
 def test_claims_are_judged_from_the_measurements(results):
-    rows = claims.judge_claims(e3.CLAIMS, results, profile="default")
+    rows = claims.judge_claims(e3_claims.CLAIMS, results, profile="default")
     assert [r.claim_id for r in rows] == ["E3.1", "E3.2", "E3.3", "E3.4", "E3.5"]
     assert all(r.verdict in (claims.PASS, claims.FAIL) for r in rows)
     assert rows[4].verdict == claims.PASS  # exact TV vs quadrature holds at any budget
     # Break the optimal dynamics' record: the same judge must now say FAIL, with the number.
     broken = dict(results, optimal=results["optimal"].assign(converged=False))
-    row = claims.judge_claims(e3.CLAIMS[:1], broken, profile="default")[0]
+    row = claims.judge_claims(e3_claims.CLAIMS[:1], broken, profile="default")[0]
     assert row.verdict == claims.FAIL and "converged 0.0%" in row.measured
-    assert claims.judge_claims(e3.CLAIMS[:1], broken, profile="smoke")[0].verdict == claims.BUDGET
+    assert claims.judge_claims(e3_claims.CLAIMS[:1], broken, profile="smoke")[0].verdict == claims.BUDGET
 
 
 def test_outcome_table_rows_sum_to_100(results):
-    table = e3.outcome_table(results)
-    shares = table[[c for c in table.columns if c in (*e3.OUTCOMES, "diverged")]]
+    table = tables.outcome_table(results)
+    shares = table[[c for c in table.columns if c in (*outcomes.OUTCOMES, "diverged")]]
     np.testing.assert_allclose(shares.sum(axis=1), 100.0)
     assert table["dynamic (η, k, init)"].iloc[0] == "optimal lr=0.3"
 
@@ -140,5 +142,5 @@ def test_e3_3_columns_record_the_start_and_the_final_objective(results):
 def test_the_outcome_rule_and_e3_3_use_the_same_sign(results):
     for family in ("first_order", "ttur"):
         runs = results[family]
-        signs = e3.discriminator_signs(runs)
+        signs = outcomes.discriminator_signs(runs)
         np.testing.assert_array_equal(signs["collapsed_or_inert"].to_numpy(), runs["disc_collapsed"].to_numpy())

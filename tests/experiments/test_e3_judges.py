@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from gantheory import claims
-from gantheory.experiments import e3_dynamics as e3
+from gantheory.experiments.e3 import claims as e3
+from gantheory.experiments.e3.outcomes import discriminator_signs
 
 MAIN = 0.1
-SETTINGS = {"main_step_size": MAIN}
 BY_ID = {c.claim_id: c for c in e3.CLAIMS}
 
 
@@ -50,7 +50,7 @@ def first_order_runs(success: dict, collapsed: dict, n: int = 100) -> pd.DataFra
 
 def test_e3_2_passes_when_first_order_fails_often_and_collapses():
     fo = first_order_runs({"a": 0.3, "b": 0.1}, {"a": 0.2, "b": 0.5})
-    results = dict(settings=SETTINGS, optimal=optimal_runs(1.0), first_order=fo)
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(1.0), first_order=fo)
     assert verdict("E3.2", results) == claims.PASS
 
 
@@ -63,7 +63,7 @@ def test_e3_2_passes_when_first_order_fails_often_and_collapses():
     ],
 )
 def test_e3_2_fails(case, optimal, success, collapsed):
-    results = dict(settings=SETTINGS, optimal=optimal_runs(optimal), first_order=first_order_runs(success, collapsed))
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(optimal), first_order=first_order_runs(success, collapsed))
     assert verdict("E3.2", results) == claims.FAIL, case
     assert verdict("E3.2", results, "smoke") == claims.BUDGET
 
@@ -71,7 +71,7 @@ def test_e3_2_fails(case, optimal, success, collapsed):
 def test_e3_2_reads_only_the_main_step_size():
     fo = first_order_runs({"a": 0.3}, {"a": 0.2})
     elsewhere = fo.assign(gen_lr=0.3, converged=True, mode_collapse=False, disc_collapsed=False)
-    results = dict(settings=SETTINGS, optimal=optimal_runs(1.0), first_order=pd.concat([fo, elsewhere]))
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(1.0), first_order=pd.concat([fo, elsewhere]))
     assert verdict("E3.2", results) == claims.PASS
 
 
@@ -115,7 +115,7 @@ def e3_3_runs(kinds: list[str], converged: list[bool] | None = None, tv: float =
 
 def test_e3_3_signs_per_kind():
     names = list(KINDS)
-    signs = e3.discriminator_signs(e3_3_runs(names))
+    signs = discriminator_signs(e3_3_runs(names))
     for i, name in enumerate(names):
         lost, merged, inert = KINDS[name][4:]
         got = signs.iloc[i]
@@ -126,7 +126,7 @@ def test_e3_3_signs_per_kind():
 
 def test_e3_3_passes_when_most_failed_runs_have_a_sign():
     runs = e3_3_runs(["lost", "merged", "inert", "active", "stalled (v1 only)"])
-    row = claims.judge_claims([BY_ID["E3.3"]], dict(settings=SETTINGS, first_order=runs), "default")[0]
+    row = claims.judge_claims([BY_ID["E3.3"]], dict(main_step_size=MAIN, first_order=runs), "default")[0]
     assert row.verdict == claims.PASS
     assert "60.0% of 5 failed" in row.measured and "lost 20.0%" in row.measured and "merged 20.0%" in row.measured
     assert "Version 1, not judged" in row.measured and "0.0001 at the last step 20.0%" in row.measured
@@ -134,14 +134,14 @@ def test_e3_3_passes_when_most_failed_runs_have_a_sign():
 
 def test_e3_3_fails_when_few_failed_runs_have_a_sign():
     runs = e3_3_runs(["lost", "inert", "active", "active", "empty from the start"])
-    results = dict(settings=SETTINGS, first_order=runs)
+    results = dict(main_step_size=MAIN, first_order=runs)
     assert verdict("E3.3", results) == claims.FAIL
     assert verdict("E3.3", results, "smoke") == claims.BUDGET
 
 
 def test_e3_3_does_not_judge_the_version_1_statistic():
     runs = e3_3_runs(["stalled (v1 only)"] * 4)
-    row = claims.judge_claims([BY_ID["E3.3"]], dict(settings=SETTINGS, first_order=runs), "default")[0]
+    row = claims.judge_claims([BY_ID["E3.3"]], dict(main_step_size=MAIN, first_order=runs), "default")[0]
     assert row.verdict == claims.FAIL and "0.0001 at the last step 100.0%" in row.measured
 
 
@@ -149,13 +149,13 @@ def test_e3_3_counts_only_failed_runs_at_the_main_step_size():
     # Converged runs with signs, and failed runs at another step size, must not rescue the claim.
     runs = e3_3_runs(["lost", "inert", "inert", "active", "active"], converged=[False, True, True, False, False])
     elsewhere = e3_3_runs(["lost"] * 10).assign(gen_lr=0.3)
-    results = dict(settings=SETTINGS, first_order=pd.concat([runs, elsewhere], ignore_index=True))
+    results = dict(main_step_size=MAIN, first_order=pd.concat([runs, elsewhere], ignore_index=True))
     assert verdict("E3.3", results) == claims.FAIL
 
 
 def test_e3_3_fails_without_failed_runs():
     runs = e3_3_runs(["lost", "inert"], converged=[True, True])
-    row = claims.judge_claims([BY_ID["E3.3"]], dict(settings=SETTINGS, first_order=runs), "default")[0]
+    row = claims.judge_claims([BY_ID["E3.3"]], dict(main_step_size=MAIN, first_order=runs), "default")[0]
     assert row.verdict == claims.FAIL and "no failed" in row.measured
 
 
@@ -174,18 +174,18 @@ GRID = [(s, c) for s in ("disc step grown", "gen step shrunk") for c in (1.0, 3.
 
 
 def test_e3_4_passes_when_no_ratio_comes_within_50_points():
-    results = dict(settings=SETTINGS, optimal=optimal_runs(1.0), ttur=ttur_runs(dict.fromkeys(GRID, 0.3)))
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(1.0), ttur=ttur_runs(dict.fromkeys(GRID, 0.3)))
     assert verdict("E3.4", results) == claims.PASS
 
 
 def test_e3_4_fails_when_one_ratio_rescues():
     success = dict.fromkeys(GRID, 0.3) | {("gen step shrunk", 30.0): 0.6}
-    results = dict(settings=SETTINGS, optimal=optimal_runs(1.0), ttur=ttur_runs(success))
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(1.0), ttur=ttur_runs(success))
     row = claims.judge_claims([BY_ID["E3.4"]], results, "default")[0]
     assert row.verdict == claims.FAIL and "c=30, gen step shrunk" in row.measured
     assert verdict("E3.4", results, "smoke") == claims.BUDGET
 
 
 def test_e3_4_fails_when_the_optimal_dynamics_do_not_converge():
-    results = dict(settings=SETTINGS, optimal=optimal_runs(0.5), ttur=ttur_runs(dict.fromkeys(GRID, 0.3)))
+    results = dict(main_step_size=MAIN, optimal=optimal_runs(0.5), ttur=ttur_runs(dict.fromkeys(GRID, 0.3)))
     assert verdict("E3.4", results) == claims.FAIL
