@@ -5,14 +5,13 @@ reported while parsing (never deleted), refused by the jobs that read them, and 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from conftest import copy_workflow, snakemake
 
 from gantheory.cli import main
 from gantheory.config import load_yaml, merge
 from gantheory.data.store import build_dataset, save_dataset
+from workflow.lib.paths import e4_train_settings
 
 # --- damaged and missing files reach the commands: exit 2, one line naming the file --------------------
 
@@ -28,7 +27,8 @@ def train_args(repo_root, tmp_path, monkeypatch):
     data = tmp_path / "data" / "8gaussians.npz"
     save_dataset(data, build_dataset("8gaussians", 500, 3), {"name": "8gaussians"})
     out = tmp_path / "out"
-    args = ["e4-train", "--dataset", "8gaussians", "--variant", "orig", "--settings", json.dumps(config["e4"])]
+    args = ["e4-train", "--dataset", "8gaussians", "--variant", "orig", "--settings"]
+    args += [e4_train_settings(config, "8gaussians", "orig")]
     args += ["--seed", "3", "--metrics", str(out / "m.csv"), "--samples", str(out / "s.npz")]
     return {"args": args + ["--provenance", str(out / "p.json")], "data": data, "out": out}
 

@@ -25,16 +25,16 @@ def load_yaml(path) -> dict:
     return data
 
 
-def parse_settings(text: str) -> dict:
+def parse_settings(text: str, flag: str = "--settings") -> dict:
     """A config section handed to a command as JSON (a rule's `params:`), checked to be an object."""
     import json
 
     try:
         value = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ConfigError(f"--settings is not valid JSON: {err}") from None
+        raise ConfigError(f"{flag} is not valid JSON: {err}") from None
     if not isinstance(value, dict):
-        raise ConfigError(f"--settings must be a JSON object, got {type(value).__name__}")
+        raise ConfigError(f"{flag} must be a JSON object, got {type(value).__name__}")
     return value
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gantheory.experiments import e4_saddle as e4
+from gantheory.experiments.e4 import claims
+from gantheory.experiments.e4 import saddle as e4
 
 SETTINGS = dict(
     steps=400,
@@ -76,10 +77,10 @@ def test_judgement_from_hand_made_runs():
     def frame(reach, tail):
         return pd.DataFrame({"variant": ["ttur", "slow", "fast"], "reach_step": reach, "tail_rms": tail})
 
-    assert e4.judge_e4_1(frame([100, 400, -1], [0.05, 0.01, 0.5])).passed
-    assert not e4.judge_e4_1(frame([250, 600, -1], [0.05, 0.01, 0.5])).passed  # too slow
-    assert not e4.judge_e4_1(frame([100, 150, -1], [0.05, 0.01, 0.5])).passed  # not ≤ 0.5 × slow
-    assert not e4.judge_e4_1(frame([100, 400, 50], [0.05, 0.01, 0.1])).passed  # fast settles
-    assert e4.judge_e4_1(frame([100, -1, -1], [0.05, 0.01, 0.5])).passed  # slow never = +inf
-    judgement = e4.judge_e4_1(frame([100, 400, -1], [0.05, 0.01, 0.5]))
+    assert claims.judge_e4_1(frame([100, 400, -1], [0.05, 0.01, 0.5])).passed
+    assert not claims.judge_e4_1(frame([250, 600, -1], [0.05, 0.01, 0.5])).passed  # too slow
+    assert not claims.judge_e4_1(frame([100, 150, -1], [0.05, 0.01, 0.5])).passed  # not ≤ 0.5 × slow
+    assert not claims.judge_e4_1(frame([100, 400, 50], [0.05, 0.01, 0.1])).passed  # fast settles
+    assert claims.judge_e4_1(frame([100, -1, -1], [0.05, 0.01, 0.5])).passed  # slow never = +inf
+    judgement = claims.judge_e4_1(frame([100, 400, -1], [0.05, 0.01, 0.5]))
     assert "never" in judgement.measured and "200" in judgement.criterion

@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import yaml
 from conftest import copy_workflow, snakemake
 
 from gantheory import manifest
-from workflow.lib.paths import figure_files
+from workflow.lib.paths import E3_FAMILIES, figure_files
 
 pytestmark = pytest.mark.pipeline
 SMOKE = ("--cores", "2", "--configfile", "config/smoke.yaml")
@@ -58,6 +59,50 @@ def test_two_smoke_runs_give_identical_manifests(smoke_runs, tmp_path):
     first, second = (w / "figures" / "MANIFEST.sha256" for w in (smoke_runs[0], second_run))
     differences = manifest.compare(manifest.read_manifest(first), manifest.read_manifest(second))
     assert differences == [], "\n".join(differences)
+
+
+# One key, its readers only: after a one-key config edit, the jobs that rerun because their params
+# changed are exactly those that read the key (the rest rerun only if their inputs change). Read from a
+# dry run's reasons: Snakemake 9's `--list-changes params` names one output of every job, changed or
+# not (its ParamsChange `|` keeps an empty change's file list), so it cannot show this. A job whose
+# inputs rerun too is reported with that reason instead, so each edit here is read by upstream jobs only.
+ONE_KEY_EDITS = {
+    "e3.example_trajectories": ({"e3": {"example_trajectories": 2}}, {("e3_simulate", f) for f in E3_FAMILIES}),
+    "e4.saddle.steps": ({"e4": {"saddle": {"steps": 500}}}, {("e4_saddle", "")}),
+    "e4.variants.sgda.lr_d": (
+        {"e4": {"variants": {"sgda": {"lr_d": 2.0e-4}}}},
+        {("e4_train", "dataset=swissroll, variant=sgda")},
+    ),
+}
+
+
+def _params_reruns(output: str) -> set[tuple[str, str]]:
+    """(rule, wildcards) of every job a dry run plans because its params changed."""
+    jobs, rule, reason = set(), None, False
+    for line in output.splitlines():
+        if line.startswith("rule "):
+            if rule and reason:
+                jobs.add((rule, ""))
+            rule, reason = line[5:].rstrip(":"), False
+        elif line.strip().startswith("reason: Params have changed"):
+            reason = True
+        elif line.strip().startswith("wildcards:") and rule and reason:
+            jobs.add((rule, line.strip().removeprefix("wildcards:").strip().removeprefix("family=")))
+            rule, reason = None, False
+    if rule and reason:
+        jobs.add((rule, ""))
+    return jobs
+
+
+@pytest.mark.parametrize("key", ONE_KEY_EDITS)
+def test_a_one_key_edit_reruns_only_the_jobs_that_read_it(smoke_runs, tmp_path, key):
+    edit, expected = ONE_KEY_EDITS[key]
+    edited = tmp_path / "edit.yaml"
+    edited.write_text(yaml.safe_dump(edit))
+    result = snakemake(smoke_runs[0], "--configfile", "config/smoke.yaml", str(edited), "--dry-run",
+                       "--rerun-triggers", "params")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _params_reruns(result.stdout + result.stderr) == expected
 
 
 def test_rerun_is_a_no_op(smoke_runs):

@@ -4,7 +4,6 @@ tqdm bars only on a terminal; nothing of it in the results."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import re
@@ -16,6 +15,7 @@ import numpy as np
 
 from gantheory import progress
 from gantheory.train.gda import run_training
+from workflow.lib.paths import e4_train_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"step (\d+)/(\d+) \(\d+%\) .*\| elapsed [\d.:]+ (s|min) \| ETA ([\d.:]+ (s|min)|\?)$")
@@ -88,7 +88,8 @@ def test_a_tiny_training_job_writes_its_progress_to_its_log_file_and_not_to_its_
     log = tmp_path / "e4_train.log"
     with open(log, "w") as handle:
         subprocess.run(
-            [*gantheory, "e4-train", "--dataset", "8gaussians", "--variant", "sgda", "--settings", json.dumps(settings),
+            [*gantheory, "e4-train", "--dataset", "8gaussians", "--variant", "sgda", "--settings",
+             e4_train_settings({"e4": settings}, "8gaussians", "sgda"),
              "--seed", "3", "--data", str(data), "--metrics", str(out / "metrics.csv"), "--samples",
              str(out / "samples.npz"), "--provenance", str(out / "provenance.json")],
             check=True, env=env, stdout=handle, stderr=subprocess.STDOUT,

@@ -23,6 +23,7 @@ import pytest
 from gantheory.config import load_yaml, merge
 from gantheory.train.checkpoint import Checkpoint, CheckpointError
 from gantheory.train.gan import WGANGP, GANConfig
+from workflow.lib.paths import e4_train_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = GANConfig(rule="alternating", n_critic=2, batch_size=16, gen_widths=(8,), critic_widths=(8,), seeds=2)
@@ -91,9 +92,10 @@ def _settings() -> dict:
 
 
 def _command(tmp: Path, out: str, data: Path, checkpoint: Path) -> list[str]:
+    settings = e4_train_settings({"e4": _settings()}, "8gaussians", "orig")
     return [
         sys.executable, "-m", "gantheory", "--threads", "1", "e4-train", "--dataset", "8gaussians",
-        "--variant", "orig", "--settings", json.dumps(_settings()), "--seed", "11", "--data", str(data),
+        "--variant", "orig", "--settings", settings, "--seed", "11", "--data", str(data),
         "--metrics", str(tmp / out / "metrics.csv"), "--samples", str(tmp / out / "samples.npz"),
         "--provenance", str(tmp / out / "provenance.json"), "--checkpoint", str(checkpoint),
     ]  # fmt: skip

@@ -3,7 +3,6 @@ the toy MLPs; oneDNN may split larger matrix products differently, so the config
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gantheory.config import load_yaml, merge
+from workflow.lib.paths import e4_train_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,11 +24,12 @@ def test_one_and_two_threads_train_the_same_bits(tmp_path):
     data = tmp_path / "g.npz"
     build = ["e4-dataset", "--name", "8gaussians", "--size", "4000", "--seed", "5", "--out", str(data)]
     subprocess.run([*gantheory, *build], check=True, env=env)
+    train_settings = e4_train_settings({"e4": settings}, "8gaussians", "orig")
     for threads in (1, 2):
         out = tmp_path / str(threads)
         subprocess.run(
             [*gantheory, "--threads", str(threads), "e4-train", "--dataset", "8gaussians", "--variant", "orig",
-             "--settings", json.dumps(settings), "--seed", "5", "--data", str(data), "--metrics", str(out / "m.csv"),
+             "--settings", train_settings, "--seed", "5", "--data", str(data), "--metrics", str(out / "m.csv"),
              "--samples", str(out / "s.npz"), "--provenance", str(out / "p.json")],
             check=True, env=env,
         )  # fmt: skip

@@ -36,6 +36,14 @@ def section_json(config: dict, section: str) -> str:
     return json.dumps(config[section], sort_keys=True, separators=(",", ":"))
 
 
+def e4_train_settings(config: dict, dataset: str, variant: str) -> str:
+    """What one e4_train job reads, as one-line JSON: the dataset's entry without its variant list (adding
+    a variant must not retrain the others), the variant's entry, and how many seeds are stacked."""
+    spec = {k: v for k, v in config["e4"]["datasets"][dataset].items() if k != "variants"}
+    settings = {"dataset": spec, "variant": config["e4"]["variants"][variant], "seeds": config["e4"]["seeds"]}
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+
 def e4_runs(config: dict) -> list[tuple[str, str]]:
     """Every (dataset, variant) E4 trains, in config order."""
     return [(d, v) for d, spec in config["e4"]["datasets"].items() for v in spec["variants"]]

@@ -13,6 +13,7 @@ from workflow.lib.paths import (
     e4_classifier_input,
     e4_image_datasets,
     e4_runs,
+    e4_train_settings,
     e5_data_input,
     e5_data_path,
     e5_runs,

@@ -112,7 +112,7 @@ rule e4_train:
         samples="results/e4/train/{dataset}/{variant}/samples.npz",
         provenance="results/e4/train/{dataset}/{variant}/provenance.json",
     params:
-        settings=section_json(config, "e4"),
+        settings=lambda wildcards: e4_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
         classifier=e4_classifier_flag,
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
@@ -165,7 +165,9 @@ rule e4_outputs:
         timing=report("results/e4/timing/e4_wallclock.csv", caption="../report/e4_wallclock.rst", category="E4 TTUR",
                       labels={"figure": "wall-clock table"}),
     params:
-        settings=section_json(config, "e4"),
+        datasets=section_json(config["e4"], "datasets"),  # what the figures show
+        threshold=config["e4"]["saddle"]["threshold"],
+        hold=config["e4"]["saddle"]["hold"],
         profile=config["profile"],
     log:
         "logs/e4_outputs.log",
@@ -178,7 +180,11 @@ rule e4_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e4-outputs --settings {params.settings:q} --saddle {input.saddle}"
-        " --saddle-paths {input.saddle_paths} --fd-checks {input.fd_checks} --metrics {input.metrics}"
+        "python -m gantheory e4-outputs --datasets-settings {params.datasets:q}"
+        " --saddle-threshold {params.threshold} --saddle-hold {params.hold} --saddle-runs {input.saddle}"
+        " --saddle-paths {input.saddle_paths} --checks {input.fd_checks} --metrics {input.metrics}"
         " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
-        " --claims {output.claims} --out-dir figures --timing-dir results/e4/timing > {log} 2>&1"
+        " --claims {output.claims} --saddle-figure {output.saddle_pdf} --fd-curves {output.curves_pdf}"
+        " --disturbances {output.disturbances_pdf} --toys {output.toys_pdf} --sample-grids {output.samples_pdf}"
+        " --final-table {output.table_md} --wallclock-figure {output.wallclock_pdf}"
+        " --wallclock-table {output.timing} > {log} 2>&1"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
-from gantheory.claims import Claim, Judgement
 from gantheory.metrics import frechet_distance, frechet_distance_from_statistics, split_half_frechet
 from gantheory.models.classifier import classifier_features
 from gantheory.seeding import derive_seed
@@ -107,54 +105,3 @@ def real_data_checks(
             value = frechet_distance(feats_a, classifier_features(weights, disturbed))
             rows.append({"check": "disturbance", "item": f"{dataset}: {name}", "level": level, "value": value})
     return pd.DataFrame(rows)
-
-
-def judge_e4_2(results: dict) -> Judgement:
-    checks = results["fd_checks"]
-    pairs = checks[checks["check"] == "gaussian pair"]
-    floors = checks[checks["check"] == "floor"]
-    floor_text = "; ".join(
-        f"floor {r.item} {r.value:.3g} (90% of other splits {r.spread_low:.3g}–{r.spread_high:.3g})"
-        for r in floors.itertuples()
-    )
-    samples = int(pairs["samples"].min()) if len(pairs) else 0
-    return Judgement(
-        f"max relative error {pairs['relative_error'].max():.2%} over {len(pairs)} pairs at {samples} samples "
-        f"(analytic FD {pairs['exact'].min():.3g}–{pairs['exact'].max():.3g}); {floor_text}",
-        "relative error < 5% at ≥ 20k samples on every pair with FD ≥ 1, one of them with FD in [1, 2]; floor reported",
-        bool(
-            len(pairs) > 0
-            and samples >= 20_000
-            and (pairs["exact"] >= 1).all()
-            and pairs["exact"].between(1, 2).any()
-            and pairs["relative_error"].max() < 0.05
-        ),
-    )
-
-
-def judge_e4_3(results: dict) -> Judgement:
-    checks = results["fd_checks"]
-    dist = checks[checks["check"] == "disturbance"]
-    rhos, ok = [], []
-    for item, group in dist.groupby("item", sort=False):
-        rho = spearmanr(group["level"], group["value"]).statistic
-        need = 0.8 if "salt and pepper" in item else 1.0
-        ok.append(group["level"].nunique() == 4 and rho >= need - 1e-12)  # ρ over 2 levels is always ±1
-        rhos.append(f"{item} {rho:.2f}")
-    return Judgement(
-        "Spearman ρ: " + ", ".join(rhos),
-        "ρ = 1 for every disturbance (≥ 0.8 for salt-and-pepper), 4 levels each",
-        bool(ok) and all(ok),
-    )
-
-
-CLAIMS_FD = [
-    Claim(
-        "E4.2",
-        "E4",
-        "The Fréchet distance estimator is right; two real halves give its floor",
-        "figures/e4_fd_disturbances.pdf",
-        judge_e4_2,
-    ),
-    Claim("E4.3", "E4", "FD grows with the level of every disturbance", "figures/e4_fd_disturbances.pdf", judge_e4_3),
-]

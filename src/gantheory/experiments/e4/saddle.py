@@ -9,13 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gantheory.claims import Judgement
 from gantheory.seeding import derive_seed
-
-# Thresholds of claim E4.1 (docs/claims.md#e4); they define the claim, not tunables.
-MAX_TTUR_REACH = 200
-REACH_RATIO = 0.5
-TAIL_RATIO = 4.0
 
 
 def gradients(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,26 +65,3 @@ def simulate_saddle(settings: dict, seed: int) -> tuple[pd.DataFrame, dict]:
         }
     )
     return runs, {name: paths[:, i * seeds] for i, name in enumerate(names)}
-
-
-def judge_e4_1(runs: pd.DataFrame) -> Judgement:
-    """TTUR reaches the saddle fast (vs equal slow rates); equal fast rates do not settle (vs TTUR)."""
-    reach = runs["reach_step"].astype(float).where(runs["reach_step"] >= 0, np.inf)
-    med_reach = reach.groupby(runs["variant"]).median()
-    med_tail = runs.groupby("variant")["tail_rms"].median()
-    passed = bool(
-        med_reach["ttur"] <= MAX_TTUR_REACH
-        and med_reach["ttur"] <= REACH_RATIO * med_reach["slow"]
-        and med_tail["fast"] >= TAIL_RATIO * med_tail["ttur"]
-    )
-    reach_text = ", ".join(f"{v} {r:g}" if np.isfinite(r) else f"{v} never" for v, r in med_reach.items())
-    tail_text = ", ".join(f"{v} {r:.3g}" for v, r in med_tail.items())
-    measured = (
-        f"median reach step ({len(runs) // max(len(med_reach), 1)} seeds; never = +inf): {reach_text}; "
-        f"median tail RMS norm: {tail_text}; fast/ttur = {med_tail['fast'] / med_tail['ttur']:.3g}"
-    )
-    criterion = (
-        f"median reach(ttur) ≤ {MAX_TTUR_REACH} and ≤ {REACH_RATIO} × median reach(slow); "
-        f"median tail RMS(fast) ≥ {TAIL_RATIO:g} × median tail RMS(ttur)"
-    )
-    return Judgement(measured, criterion, passed)
