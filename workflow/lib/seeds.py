@@ -1,7 +1,7 @@
 """Seed robustness: judge the claims again on other root seeds and tabulate claim × seed → verdict.
 
 `make seeds` runs each experiment's claims (`results/claims/EN.csv`) with `--config seed=S` in its own
-folder `results-seed-S/`, then writes `docs/seed_robustness.md` beside the committed default run
+folder `results-seed-S/`, then writes `docs/seed_robustness_table.md` beside the committed default run
 (figures/claims.csv, the config's own seed). Not part of `make reproduce`: it costs one default run of
 the chosen experiments per seed. The seeds are fixed here, chosen before any result was seen.
 """
