@@ -12,10 +12,9 @@ from gantheory.config import parse_settings  # noqa: E402
 
 
 def _load_hypergraphs(path) -> dict:
-    import numpy as np
+    from gantheory.io import read_npz
 
-    with np.load(path) as data:
-        return {k: data[k] for k in data.files}
+    return read_npz(path)
 
 
 def _load_table(path):

@@ -64,3 +64,11 @@ def write_npz(path, **arrays) -> None:
     """Atomic, byte-reproducible .npz."""
     with atomic_path(path, suffix=".npz") as tmp:
         write_npz_to(tmp, arrays)
+
+
+def read_npz(path) -> dict:
+    """Every array of an .npz file, loaded (the file is closed again)."""
+    import numpy as np
+
+    with np.load(path) as data:
+        return {k: data[k] for k in data.files}

@@ -59,8 +59,7 @@ def figures(
 ) -> None:
     """Success heatmap, TTUR ratio curves, trajectories, TV curves (PDF + PNG) and the outcome table
     (Markdown + LaTeX + CSV), each at the path given."""
-    import numpy as np
-
+    from gantheory import io
     from gantheory.experiments.e3.claims import at_main_step_size
     from gantheory.experiments.e3.tables import outcome_table
     from gantheory.plotting import apply_style, save_figure, write_table
@@ -73,8 +72,7 @@ def figures(
     save_figure(plots.ttur_curves(results["ttur"], optimal_success), ttur_figure)
     paths = {}
     for path in examples:
-        with np.load(path) as data:
-            paths.update({k: data[k] for k in data.files})
+        paths.update(io.read_npz(path))
     main = f"{main_step_size:g}"
     variants = [f"optimal lr={main}", f"sim k=1 lr={main} init=random", f"alt k=5 lr={main} init=random"]
     variants = [v for v in variants if f"{v}::mu_path" in paths]

@@ -11,12 +11,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-
-def _weights(path) -> dict:
-    import numpy as np
-
-    with np.load(path) as data:
-        return {k: data[k] for k in data.files}
+from gantheory.io import read_npz  # noqa: E402
 
 
 def dataset(name: str, size: int, seed: int, out) -> None:
@@ -61,7 +56,7 @@ def fd_checks(settings: dict, seed: int, names: list, data: list, classifier: li
     frames = [checks.gaussian_pairs(settings, seed)]
     for name, data_path, weights_path in zip(names, data, classifier, strict=True):
         arrays = load_dataset(data_path)
-        weights = _weights(weights_path)
+        weights = read_npz(weights_path)
         frames.append(checks.real_data_checks(name, arrays["x"], arrays["y"], weights, settings, seed, DISTURBANCES))
     io.write_csv(out, pd.concat(frames, ignore_index=True))
 
@@ -96,7 +91,7 @@ def train(
     real = load_dataset(data)["x"]
     features, modes = None, None
     if spec["kind"] == "image":
-        weights = _weights(classifier)
+        weights = read_npz(classifier)
         features = lambda x: classifier_features(weights, x)  # noqa: E731
         half_a, _ = real_halves(len(real), seed, dataset)  # the same split as the FD floor
         reference = real[half_a]
@@ -178,7 +173,7 @@ def outputs(
         with np.load(path) as data:
             final_samples[key] = data["samples"]
     apply_style()
-    save_figure(plots.saddle(results["saddle"], _weights(saddle_paths), saddle_threshold, saddle_hold), saddle_figure)
+    save_figure(plots.saddle(results["saddle"], read_npz(saddle_paths), saddle_threshold, saddle_hold), saddle_figure)
     save_figure(plots.fd_curves(train), fd_curves)
     save_figure(plots.fd_vs_wallclock(train), wallclock_figure)
     io.write_csv(wallclock_table, tables.timing_table(train))
