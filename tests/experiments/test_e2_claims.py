@@ -5,7 +5,10 @@ import pandas as pd
 import pytest
 
 from gantheory.claims import judge_claims
-from gantheory.experiments import e2_claims, e2_exact
+from gantheory.experiments.e2 import claims as e2_claims
+from gantheory.experiments.e2 import exact as e2_exact
+from gantheory.experiments.e2.settings import check_settings, targets_of
+from gantheory.experiments.e2.tables import moment_gap_table
 
 SETTINGS = {
     "moment_orders": 6,
@@ -105,18 +108,18 @@ def test_moment_gap_table_is_relative_to_the_targets_moment_sd():
     rows = _polynomial({2: 0.3, 4: 0.2}, gap=np.sqrt(2.0)) + _rows("mmd", "mmd", {"w1": 0.05, "objective": 0.0})
     rows += [{**r, "metric": "moment_gap_1", "value": 0.5} for r in _rows("mmd", "mmd", {"x": 0})]
     rows += [{**r, "metric": "moment_gap_2", "value": 0.0} for r in _rows("mmd", "mmd", {"x": 0})]
-    table = e2_claims.moment_gap_table(_results(rows))
+    table = moment_gap_table(_results(rows))
     assert list(table["family"]) == ["polynomial", "polynomial", "mmd"]
     assert table.loc[0, "|Δm2|/sd2"] == pytest.approx(1.0)  # sd of Z² is √2
     assert table.loc[2, "W1 / floor"] == pytest.approx(1.25)
 
 
 def test_floors_and_settings_errors():
-    targets = e2_exact.targets_of(SETTINGS)
+    targets = targets_of(SETTINGS)
     floors = e2_exact.sampling_floors(targets, n=200, repeats=10, seed=1)
     again = e2_exact.sampling_floors(targets, n=200, repeats=10, seed=1)
     assert floors.equals(again) and floors.loc[0, "q05"] <= floors.loc[0, "floor"] <= floors.loc[0, "q95"]
-    with pytest.raises(ValueError, match="'e2.seeds' is missing"):
-        e2_exact.check_settings({})
+    with pytest.raises(ValueError, match="'e2.bandwidth_factor' is missing"):
+        check_settings({}, "exact")
     with pytest.raises(ValueError, match="dirac_max must be >= 1"):
         e2_exact.dirac_sequence(0)

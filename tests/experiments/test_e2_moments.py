@@ -9,8 +9,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gantheory.experiments import e2_moments as e2  # noqa: E402
-from gantheory.experiments.e2_exact import targets_of  # noqa: E402
+from gantheory.experiments.e2 import training as e2  # noqa: E402
+from gantheory.experiments.e2.settings import targets_of  # noqa: E402
 
 SETTINGS = {
     "seeds": 2,
@@ -40,9 +40,9 @@ SETTINGS = {
 }  # fmt: skip
 
 
-def test_target_sampler_draws_each_runs_own_mixture():
+def test_mixture_sampler_draws_each_runs_own_mixture():
     targets = list(targets_of(SETTINGS).values())
-    sampler = e2.TargetSampler(targets)
+    sampler = e2.MixtureSampler(targets)
     x = sampler(20000, tf.constant([1, 2], tf.int64)).numpy()[..., 0]
     assert x.shape == (2, 20000)
     np.testing.assert_allclose(x.std(axis=1), [t.sd for t in targets], rtol=0.03)
@@ -102,7 +102,10 @@ def test_unknown_family_or_generator_is_refused_by_name():
         e2.train_family("mmd", "flow", SETTINGS, seed=0)
     bad = copy.deepcopy(SETTINGS)
     del bad["families"]["mmd"]["batch_size"]
-    from gantheory.experiments.e2_exact import check_settings
+    from gantheory.experiments.e2.settings import check_settings
 
     with pytest.raises(ValueError, match="e2.families.mmd.batch_size"):
-        check_settings(bad)
+        check_settings(bad, "train", "particles")
+    del bad["generators"]["mlp"]["widths"]
+    with pytest.raises(ValueError, match="e2.generators.mlp.widths"):
+        check_settings(copy.deepcopy(SETTINGS) | {"generators": bad["generators"]}, "train", "mlp")

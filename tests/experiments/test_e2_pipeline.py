@@ -5,7 +5,6 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import argparse  # noqa: E402
 import filecmp  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -15,7 +14,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from gantheory import cli_e2  # noqa: E402
+from gantheory.cli import _call_step, build_parser  # noqa: E402
+from gantheory.experiments.e2.settings import STEP_KEYS  # noqa: E402
+from workflow.lib.paths import E2_STEP_KEYS, e2_settings  # noqa: E402
 
 # The smoke profile's e2 section in miniature (config/smoke.yaml drives the DAG test in tests/pipeline); the
 # trained-coefficient family is left to test_e2_moments, to keep this test's two runs short.
@@ -47,28 +48,36 @@ SEED = 20261123
 
 
 def run_cli(*argv: str) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int)
-    cli_e2.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
-    args.func(args)
+    """One command as the CLI runs it, errors raised rather than turned into an exit code."""
+    _call_step(build_parser().parse_args(list(argv)))
+
+
+def narrow(settings: dict, step: str, generator: str | None = None) -> str:
+    """What the rule passes the step: its keys of `e2` only."""
+    return e2_settings({"e2": settings}, step, generator)
 
 
 def run_e2(root: Path, settings: dict) -> None:
     """exact → train (each generator kind) → outputs, with the paths the Snakemake rules use."""
-    s, r = json.dumps(settings, sort_keys=True), root / "results" / "e2"
-    run_cli("e2-exact", "--settings", s, "--seed", str(SEED), "--gauss-hermite", str(r / "gauss_hermite.csv"),
-            "--dirac", str(r / "dirac.csv"), "--floors", str(r / "floors.csv"))  # fmt: skip
+    r = root / "results" / "e2"
+    run_cli("e2-exact", "--settings", narrow(settings, "exact"), "--seed", str(SEED),
+            "--gauss-hermite", str(r / "gauss_hermite.csv"), "--dirac", str(r / "dirac.csv"),
+            "--floors", str(r / "floors.csv"))  # fmt: skip
     for generator in ("particles", "mlp"):
         out = r / "train" / generator
-        run_cli("--threads", "1", "e2-train", "--generator", generator, "--settings", s, "--seed", str(SEED),
+        run_cli("--threads", "1", "e2-train", "--generator", generator, "--settings",
+                narrow(settings, "train", generator), "--seed", str(SEED),
                 "--metrics", str(out / "metrics.csv"), "--samples", str(out / "samples.npz"),
                 "--provenance", str(out / "provenance.json"))  # fmt: skip
-    run_cli("e2-outputs", "--settings", s, "--gauss-hermite", str(r / "gauss_hermite.csv"), "--dirac",
-            str(r / "dirac.csv"), "--floors", str(r / "floors.csv"), "--metrics",
-            *(str(r / "train" / g / "metrics.csv") for g in ("particles", "mlp")), "--samples",
+    f = root / "figures"
+    run_cli("e2-outputs", "--settings", narrow(settings, "outputs"), "--gauss-hermite",
+            str(r / "gauss_hermite.csv"), "--dirac", str(r / "dirac.csv"), "--floors", str(r / "floors.csv"),
+            "--metrics", *(str(r / "train" / g / "metrics.csv") for g in ("particles", "mlp")), "--samples",
             *(str(r / "train" / g / "samples.npz") for g in ("particles", "mlp")), "--profile", "smoke",
-            "--claims", str(root / "results" / "claims" / "E2.csv"), "--out-dir", str(root / "figures"))  # fmt: skip
+            "--claims", str(root / "results" / "claims" / "E2.csv"), "--densities", str(f / "e2_densities.pdf"),
+            "--trajectories", str(f / "e2_trajectories.pdf"), "--topology", str(f / "e2_topology.pdf"),
+            "--gaps-table", str(f / "e2_moment_gaps.md"),
+            "--gauss-hermite-table", str(f / "e2_gauss_hermite.md"))  # fmt: skip
 
 
 FIGURES = [f"e2_{n}.{e}" for n in ("densities", "trajectories", "topology") for e in ("pdf", "png")]
@@ -78,7 +87,7 @@ TABLES = [f"e2_{n}.{e}" for n in ("moment_gaps", "gauss_hermite") for e in ("md"
 def test_e2_end_to_end_twice_gives_identical_files(tmp_path):
     # One fresh process for both runs, as each job is in the DAG: TensorFlow's thread pools can only be set
     # (`--threads 1`) before TensorFlow starts, and other tests in this process may have started it.
-    env = {**os.environ, "GANTHEORY_PROGRESS": "0"}
+    env = {**os.environ, "GANTHEORY_PROGRESS": "0", "PYTHONPATH": str(Path(__file__).parents[2])}  # workflow.lib
     done = subprocess.run([sys.executable, __file__, str(tmp_path)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     first, second = tmp_path / "a", tmp_path / "b"
@@ -98,6 +107,13 @@ def test_e2_end_to_end_twice_gives_identical_files(tmp_path):
         assert len(samples.files) == (2 + 1 + 1 + 1) * 2 and all("/particles/" in k for k in samples.files)
     record = json.loads((first / "results/e2/train/mlp/provenance.json").read_text())
     assert set(record["wall_clock_s"]) == set(SMOKE["families"]) and record["threads"] == 1
+
+
+def test_the_rules_pass_each_step_the_keys_it_checks():
+    assert E2_STEP_KEYS == STEP_KEYS  # two lists (the glue may not import the package), kept equal here
+    train = json.loads(e2_settings({"e2": SMOKE}, "train", "mlp"))
+    assert set(train) == set(STEP_KEYS["train"]) and set(train["generators"]) == {"mlp"}
+    assert "exact" not in train and "families" not in json.loads(e2_settings({"e2": SMOKE}, "exact"))
 
 
 def test_bad_settings_name_the_key(tmp_path):

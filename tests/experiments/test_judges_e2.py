@@ -5,7 +5,8 @@ import pytest
 
 from gantheory import claims
 from gantheory.claims import judge_claims
-from gantheory.experiments import e2_claims, e2_exact
+from gantheory.experiments.e2 import claims as e2_claims
+from gantheory.experiments.e2 import exact as e2_exact
 
 
 def _claim(claim_id):

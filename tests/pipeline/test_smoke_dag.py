@@ -69,6 +69,8 @@ def test_two_smoke_runs_give_identical_manifests(smoke_runs, tmp_path):
 ONE_KEY_EDITS = {
     "e3.example_trajectories": ({"e3": {"example_trajectories": 2}}, {("e3_simulate", f) for f in E3_FAMILIES}),
     "e4.saddle.steps": ({"e4": {"saddle": {"steps": 500}}}, {("e4_saddle", "")}),
+    "e2.exact.dirac_max": ({"e2": {"exact": {"dirac_max": 40}}}, {("e2_exact", "")}),
+    "e2.generators.mlp.lr": ({"e2": {"generators": {"mlp": {"lr": 0.004}}}}, {("e2_train", "generator=mlp")}),
     "e4.variants.sgda.lr_d": (
         {"e4": {"variants": {"sgda": {"lr_d": 2.0e-4}}}},
         {("e4_train", "dataset=swissroll, variant=sgda")},

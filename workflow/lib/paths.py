@@ -36,6 +36,23 @@ def section_json(config: dict, section: str) -> str:
     return json.dumps(config[section], sort_keys=True, separators=(",", ":"))
 
 
+E2_STEP_KEYS = {  # what each E2 step reads of config section e2 (the library checks the same lists)
+    "exact": ["bandwidth_factor", "exact", "floor_repeats", "particles", "targets"],
+    "train": ["bandwidth_factor", "eval_samples", "families", "generators", "init", "moment_orders", "particles",
+              "seeds", "targets"],
+    "outputs": ["families", "moment_orders", "targets"],
+}  # fmt: skip
+
+
+def e2_settings(config: dict, step: str, generator: str | None = None) -> str:
+    """What one E2 job reads, as one-line JSON: its step's keys of `e2`, and of `e2.generators` only its
+    own generator's entry (tuning the MLP must not retrain the particles)."""
+    settings = {key: config["e2"][key] for key in E2_STEP_KEYS[step]}
+    if generator is not None:
+        settings["generators"] = {generator: config["e2"]["generators"][generator]}
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+
 def e4_train_settings(config: dict, dataset: str, variant: str) -> str:
     """What one e4_train job reads, as one-line JSON: the dataset's entry without its variant list (adding
     a variant must not retrain the others), the variant's entry, and how many seeds are stacked."""

@@ -9,6 +9,7 @@ from workflow.lib.paths import (
     E5_SPARSITY_DATASETS,
     EXPERIMENTS,
     e1_targets,
+    e2_settings,
     e4_classifier_flag,
     e4_classifier_input,
     e4_image_datasets,

@@ -8,7 +8,7 @@ rule e2_exact:
         dirac="results/e2/dirac.csv",
         floors="results/e2/floors.csv",
     params:
-        settings=section_json(config, "e2"),
+        settings=e2_settings(config, "exact"),
         seed=config["seed"],
     log:
         "logs/e2_exact.log",
@@ -32,7 +32,7 @@ rule e2_train:
         samples="results/e2/train/{generator}/samples.npz",
         provenance="results/e2/train/{generator}/provenance.json",
     params:
-        settings=section_json(config, "e2"),
+        settings=lambda wildcards: e2_settings(config, "train", wildcards.generator),
         seed=config["seed"],
     wildcard_constraints:
         generator="|".join(E2_GENERATORS),
@@ -77,7 +77,7 @@ rule e2_outputs:
         gauss_hermite=report("figures/e2_gauss_hermite.csv", caption="../report/e2_gauss_hermite.rst",
                              category="E2 Moments"),
     params:
-        settings=section_json(config, "e2"),
+        settings=e2_settings(config, "outputs"),
         profile=config["profile"],
     log:
         "logs/e2_outputs.log",
@@ -92,4 +92,6 @@ rule e2_outputs:
     shell:
         "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite}"
         " --dirac {input.dirac} --floors {input.floors} --metrics {input.metrics} --samples {input.samples}"
-        " --profile {params.profile} --claims {output.claims} --out-dir figures > {log} 2>&1"
+        " --profile {params.profile} --claims {output.claims} --densities {output.densities_pdf}"
+        " --trajectories {output.trajectories_pdf} --topology {output.topology_pdf} --gaps-table {output.gaps_md}"
+        " --gauss-hermite-table {output.gauss_hermite_md} > {log} 2>&1"

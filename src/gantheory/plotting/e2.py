@@ -8,7 +8,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from gantheory.experiments.e2_exact import family_order, run_label, targets_of
 from gantheory.plotting.style import figure_legend, variant_style
 
 OBJECTIVE_CLIP = 1e-3  # relative objectives below this (or ≤ 0, a critic's estimate can be) sit on the axis
@@ -18,13 +17,13 @@ def _degree(variant: str) -> int:
     return int(variant.split("=")[1]) if variant.startswith("k=") else 0
 
 
-def density_columns(metrics: pd.DataFrame, settings: dict) -> list[tuple[str, str]]:
+def density_columns(metrics: pd.DataFrame, families: dict) -> list[tuple[str, str]]:
     """(family, variant) columns: the closed-form polynomial degrees k ≥ 2, then every other family at its
     highest degree (a trained-coefficient polynomial family is in the table, not here)."""
     present = metrics[["family", "variant"]].drop_duplicates()
     columns = []
-    for family in family_order(settings, set(present["family"])):
-        spec = settings["families"][family]
+    for family in [f for f in families if f in set(present["family"])]:
+        spec = families[family]
         variants = sorted(present.loc[present["family"] == family, "variant"], key=_degree)
         if spec["kind"] == "polynomial" and spec["inner"] == "closed_form":
             columns += [(family, v) for v in variants if _degree(v) >= 2]
@@ -33,15 +32,16 @@ def density_columns(metrics: pd.DataFrame, settings: dict) -> list[tuple[str, st
     return columns
 
 
-def _rows(metrics: pd.DataFrame, settings: dict) -> list[tuple[str, str]]:
+def _rows(metrics: pd.DataFrame, targets: dict) -> list[tuple[str, str]]:
     generators = list(dict.fromkeys(metrics["generator"]))
-    return [(t, g) for t in settings["targets"] for g in generators]
+    return [(t, g) for t in targets for g in generators]
 
 
-def densities(points: dict, metrics: pd.DataFrame, settings: dict):
+def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict):
     """Histogram of seed 0's final N points per (target, generator) row and (family, variant) column, with
-    the target's density (black)."""
-    targets, columns, rows = targets_of(settings), density_columns(metrics, settings), _rows(metrics, settings)
+    the target's density (black). `points`: {(family, generator, variant, target): seed 0's points};
+    `targets`: name → GaussianMixture1D; `families`: name → config entry, in reading order."""
+    columns, rows = density_columns(metrics, families), _rows(metrics, targets)
     fig, axes = plt.subplots(
         len(rows),
         len(columns),
@@ -57,7 +57,7 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
         bins = np.linspace(grid[0], grid[-1], 41)
         for j, (family, variant) in enumerate(columns):
             ax = axes[i, j]
-            x = points.get(run_label(family, generator, variant, target, 0))
+            x = points.get((family, generator, variant, target))
             if x is not None:
                 ax.hist(
                     np.clip(x, grid[0], grid[-1]),
@@ -70,7 +70,7 @@ def densities(points: dict, metrics: pd.DataFrame, settings: dict):
             ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8, label="target density")
             ax.set_yticks([])
             if i == 0:
-                ax.set_title(f"{family}\n{variant}" if variant != settings["families"][family]["kind"] else family)
+                ax.set_title(f"{family}\n{variant}" if variant != families[family]["kind"] else family)
             if j == 0:
                 ax.set_ylabel(f"{target}\n{generator}")
     figure_legend(fig, axes, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncols=3)
@@ -83,11 +83,12 @@ def _top_variant(metrics: pd.DataFrame, family: str) -> str:
     return max(variants, key=_degree)
 
 
-def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
+def trajectories(metrics: pd.DataFrame, floors: dict, targets: dict, families: dict):
     """W1 / floor (solid) and the family's objective relative to its largest value (dashed) over training,
     median over seeds with a min–max band; one column per family (a polynomial family at its highest k)."""
-    families = family_order(settings, set(metrics["family"]))
-    rows = _rows(metrics, settings)
+    kinds = {name: spec["kind"] for name, spec in families.items()}
+    families = [f for f in families if f in set(metrics["family"])]
+    rows = _rows(metrics, targets)
     fig, axes = plt.subplots(
         len(rows),
         len(families),
@@ -124,7 +125,7 @@ def trajectories(metrics: pd.DataFrame, floors: dict, settings: dict):
             ax.set_yscale("log")
             ax.set_xscale("symlog", linthresh=max(1, int(w1.index[1]) if len(w1) > 1 else 1))  # log-spaced evaluations
             if i == 0:
-                ax.set_title(f"{family} ({variant})" if variant != settings["families"][family]["kind"] else family)
+                ax.set_title(f"{family} ({variant})" if variant != kinds[family] else family)
             if j == 0:
                 ax.set_ylabel(f"{target}, {generator}")
             if i == len(rows) - 1:

@@ -1,4 +1,4 @@
-"""E2 claims E2.1–E2.5, judged from the measured tables, and the moment-gap table they point to.
+"""E2 claims E2.1–E2.5, judged from the measured tables.
 
 Every threshold is read per cell — a (family, generator, target[, degree k]) — on the median over seeds,
 with the seeds' range in the measured text. A cell with a diverged seed fails whatever its other numbers.
@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from gantheory.claims import Claim, Judgement
-from gantheory.experiments.e2_exact import family_order, targets_of
+from gantheory.experiments.e2.settings import targets_of
 
 CELL = ["family", "generator", "target", "variant"]
 E21_DIVERGENCE, E21_W1, E21_MMD = 1e-10, 0.05, 1e-3  # docs/claims.md#e2, E2.1
@@ -249,29 +249,3 @@ CLAIMS = [
         budget_sensitive=False,
     ),
 ]
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def moment_gap_table(results: dict) -> pd.DataFrame:
-    """Per (family, variant, generator, target), medians over seeds at the end: |Δm_j|/sd_j, d_F, the largest
-    feature-mean gap (linear spans), MMD, W1 and W1/floor."""
-    m, settings, floors = results["metrics"], results["settings"], floors_of(results)
-    gaps = relative_moment_gaps(m, settings).groupby(level=CELL).median()
-    gaps.columns = [f"|Δm{j}|/sd{j}" for j in gaps.columns]
-    table = gaps
-    table["d_F (final)"] = final_values(m, "objective").groupby(level=CELL).median()
-    feature = final_values(m, "max_feature_gap")
-    if len(feature):
-        table["max feature gap"] = feature.groupby(level=CELL).median()
-    table["MMD"] = final_values(m, "mmd").groupby(level=CELL).median()
-    table["W1"] = final_values(m, "w1").groupby(level=CELL).median()
-    table = table.reset_index()
-    table["W1 / floor"] = table["W1"] / table["target"].map(floors)
-    order = {name: i for i, name in enumerate(family_order(settings))}
-    table["_order"] = table["family"].map(order)
-    table["_k"] = table["variant"].map(lambda v: degree(v) if v.startswith("k=") else 0)
-    table = table.sort_values(["_order", "_k", "generator", "target"]).drop(columns=["_order", "_k"])
-    columns = ["family", "variant", "generator", "target", *[c for c in table.columns if c not in CELL]]
-    return table[columns].reset_index(drop=True)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from gantheory.experiments.e2_exact import bandwidth, run_label, targets_of
+from gantheory.experiments.e2.settings import bandwidth, run_label, targets_of
 from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
 from gantheory.models.discriminators import LinearSpan, build_family, critic_optimizer
 from gantheory.models.stacked import stacked_mlp
@@ -51,7 +51,7 @@ def _padded(target: GaussianMixture1D, components: int) -> tuple[np.ndarray, ...
     return (weights, *(np.concatenate([v, np.repeat(v[-1:], pad)]) for v in (target.means, target.sds)))
 
 
-class TargetSampler:
+class MixtureSampler:
     """Fresh, stateless draws from each run's own Gaussian mixture: (K, B, 1) for K stacked runs."""
 
     def __init__(self, targets: list[GaussianMixture1D]):
@@ -160,7 +160,7 @@ class MomentGAN:
             "bandwidth": [bandwidth(t, settings) for t in self.targets],
         }
         self.family = build_family(family_spec, k, per_run, derive_seed(seed, "family"))
-        self.sampler = TargetSampler(self.targets)
+        self.sampler = MixtureSampler(self.targets)
         self.real_batch = generator.batch_size
         self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
         self.eval_key = derive_seed(seed, "evaluation")
