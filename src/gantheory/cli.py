@@ -208,6 +208,86 @@ COMMANDS = [
         },
     ),
     Command(
+        "e5-fsr-data",
+        "sample the synthetic FSR distribution, save it and its ground truth",
+        "gantheory.experiments.e5.steps:fsr_data",
+        {
+            "--settings": _required("JSON: config key e5.fsr"),
+            "--seed": SEED,
+            "--out": _required("output: the dataset (.npz; a SHA-256 sidecar beside it)"),
+            "--truth": _required("output: its ground-truth dictionaries and codes (.npz)"),
+        },
+    ),
+    Command(
+        "e5-reference",
+        "a real reference sample, kernel bandwidths and sampling floors",
+        "gantheory.experiments.e5.steps:reference",
+        {
+            "--dataset": _required(choices=["fsr", "digits", "mnist"]),
+            "--eval-samples": _required("config key e5.datasets.<dataset>.eval_samples", type=int),
+            "--floor-repeats": _required("config key e5.floor_repeats", type=int),
+            "--seed": SEED,
+            "--data": _required("the dataset (.npz)"),
+            "--out": _required("output: the reference (.json)"),
+        },
+    ),
+    Command(
+        "e5-train",
+        "train one (dataset, critic variant) for every seed at once",
+        "gantheory.experiments.e5.steps:train",
+        {
+            "--dataset": _required(choices=["fsr", "digits", "mnist"]),
+            "--variant": _required("the critic variant (a key of e5.variants)"),
+            "--settings": _required("JSON: the dataset's entry, the variant's, `training`, `seeds`"),
+            "--seed": SEED,
+            "--data": _required("the dataset (.npz)"),
+            "--reference": _required("its reference (.json, e5-reference)"),
+            "--truth": dict(help="ground-truth dictionaries (.npz) of the synthetic FSR distribution"),
+            **{
+                f"--{name}": _required(f"output: {name}")
+                for name in ("metrics", "samples", "dictionaries", "provenance")
+            },
+        },
+    ),
+    Command(
+        "e5-sparsity",
+        "E5.5: sparse dictionary fits of the detail bands of each dataset",
+        "gantheory.experiments.e5.steps:sparsity",
+        {
+            "--settings": _required("JSON: config key e5.sparsity"),
+            "--seed": SEED,
+            "--names": _required("the datasets, in the order of --data", nargs="+"),
+            "--data": _required("each dataset (.npz)", nargs="+"),
+            "--out": _required("output: sparsity.csv"),
+        },
+    ),
+    Command(
+        "e5-outputs",
+        "E5 figures, tables and claims",
+        "gantheory.experiments.e5.steps:outputs",
+        {
+            "--settings": _required("JSON: config keys e5.fsr and e5.datasets.fsr.code_widths"),
+            "--sparsity": _required("sparsity.csv (e5-sparsity)"),
+            "--metrics": _required("every training run's metrics.csv", nargs="+"),
+            "--samples": _required("every training run's samples.npz", nargs="+"),
+            "--references": _required("each trained dataset's reference (.json)", nargs="+"),
+            "--profile": PROFILE,
+            **{
+                f"--{name}": _required(f"output: {text}")
+                for name, text in (
+                    ("claims", "the claims CSV"),
+                    ("level-curves", "MMD per head (.pdf; .png beside it)"),
+                    ("band-curves", "MMD per band of the top image (.pdf; .png beside it)"),
+                    ("pyramids", "sample pyramids (.pdf; .png beside it)"),
+                    ("final-table", "the final table (.md; .tex and .csv beside it)"),
+                    ("dictionary-table", "the dictionary table (.md; .tex and .csv beside it)"),
+                    ("sparsity-table", "the sparsity table (.md; .tex and .csv beside it)"),
+                    ("timing", "the measured wall-clock (.csv)"),
+                )
+            },
+        },
+    ),
+    Command(
         "claims-table",
         "merge per-experiment claim rows into claims.md/.csv",
         "gantheory.claims:merge_claim_files",
@@ -241,9 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
         for flag, options in command.arguments.items():
             p.add_argument(flag, **options)
         p.set_defaults(step=command.step, parameters=[flag.lstrip("-").replace("-", "_") for flag in command.arguments])
-    from gantheory import cli_e1, cli_e5  # not yet moved onto steps (architecture issue)
+    from gantheory import cli_e1  # not yet moved onto steps (architecture issue)
 
-    for experiment in (cli_e1, cli_e5):
+    for experiment in (cli_e1,):
         experiment.register(sub)
     return parser
 

@@ -1,6 +1,5 @@
 """E5 end to end through its CLI commands on smoke-sized settings, twice: every output, identical bytes."""
 
-import argparse
 import json
 import os
 import subprocess
@@ -12,9 +11,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from gantheory import cli_e5  # noqa: E402
+from gantheory.cli import _call_step, build_parser  # noqa: E402
 from gantheory.data.store import build_dataset, save_dataset  # noqa: E402
 from gantheory.manifest import sha256  # noqa: E402
+from workflow.lib.paths import e5_outputs_settings, e5_train_settings  # noqa: E402
 
 SETTINGS = {
     "seeds": 2,
@@ -41,41 +41,39 @@ SETTINGS = {
 RUNS = [("fsr", "multi"), ("fsr", "single")]  # digits trains through the same code path (E5.2: "not run" here)
 
 
-def _parser():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int)
-    cli_e5.register(parser.add_subparsers(dest="command", required=True))
-    return parser
-
-
 def run(*argv):
-    args = _parser().parse_args(["--threads", "1", *map(str, argv)])
-    args.func(args)
+    """One command as the CLI runs it, errors raised rather than turned into an exit code."""
+    _call_step(build_parser().parse_args(["--threads", "1", *map(str, argv)]))
 
 
 def pipeline(root, settings=SETTINGS):
-    """The rules' commands in DAG order, in `root`; returns every output file."""
-    text, seed = json.dumps(settings), 11
+    """The rules' commands in DAG order, in `root`, each given only what its rule passes it."""
+    config, seed = {"e5": settings}, 11
     r = root / "results" / "e5"
     data = {"fsr": r / "data" / "fsr.npz", "digits": root / "results" / "data" / "digits.npz"}
     save_dataset(data["digits"], build_dataset("digits", 0, seed), {"name": "digits"})
-    run(
-        "e5-fsr-data", "--settings", text, "--seed", seed, "--out", data["fsr"], "--truth", r / "data" / "fsr_truth.npz"
-    )
+    run("e5-fsr-data", "--settings", json.dumps(settings["fsr"]), "--seed", seed, "--out", data["fsr"],
+        "--truth", r / "data" / "fsr_truth.npz")  # fmt: skip
     for dataset in ("fsr",):
-        run("e5-reference", "--dataset", dataset, "--settings", text, "--seed", seed, "--data", data[dataset],
+        run("e5-reference", "--dataset", dataset, "--eval-samples", settings["datasets"][dataset]["eval_samples"],
+            "--floor-repeats", settings["floor_repeats"], "--seed", seed, "--data", data[dataset],
             "--out", r / "reference" / f"{dataset}.json")  # fmt: skip
     for dataset, variant in RUNS:
         out = r / "train" / dataset / variant
         truth = ["--truth", r / "data" / "fsr_truth.npz"] if dataset == "fsr" else []
-        run("e5-train", "--dataset", dataset, "--variant", variant, "--settings", text, "--seed", seed,
+        run("e5-train", "--dataset", dataset, "--variant", variant,
+            "--settings", e5_train_settings(config, dataset, variant), "--seed", seed,
             "--data", data[dataset], "--reference", r / "reference" / f"{dataset}.json", *truth,
             "--metrics", out / "metrics.csv", "--samples", out / "samples.npz",
             "--dictionaries", out / "dictionaries.npz", "--provenance", out / "provenance.json")  # fmt: skip
-    run("e5-sparsity", "--settings", text, "--seed", seed, "--names", "fsr", "digits", "--data", data["fsr"],
-        data["digits"], "--out", r / "sparsity.csv")  # fmt: skip
-    run("e5-outputs", "--settings", text, "--profile", "smoke", "--sparsity", r / "sparsity.csv",
-        "--claims", root / "results" / "claims" / "E5.csv", "--out-dir", root / "figures", "--timing-dir", r / "timing",
+    run("e5-sparsity", "--settings", json.dumps(settings["sparsity"]), "--seed", seed, "--names", "fsr", "digits",
+        "--data", data["fsr"], data["digits"], "--out", r / "sparsity.csv")  # fmt: skip
+    f = root / "figures"
+    run("e5-outputs", "--settings", e5_outputs_settings(config), "--profile", "smoke", "--sparsity", r / "sparsity.csv",
+        "--claims", root / "results" / "claims" / "E5.csv", "--level-curves", f / "e5_level_curves.pdf",
+        "--band-curves", f / "e5_band_curves.pdf", "--pyramids", f / "e5_pyramids.pdf",
+        "--final-table", f / "e5_final.md", "--dictionary-table", f / "e5_dictionary.md",
+        "--sparsity-table", f / "e5_sparsity.md", "--timing", r / "timing" / "e5_wallclock.csv",
         "--metrics", *[r / "train" / d / v / "metrics.csv" for d, v in RUNS],
         "--samples", *[r / "train" / d / v / "samples.npz" for d, v in RUNS],
         "--references", r / "reference" / "fsr.json")  # fmt: skip
@@ -85,7 +83,7 @@ def pipeline(root, settings=SETTINGS):
 def two_runs(tmp_path_factory):
     """Each pipeline in a fresh process, as Snakemake runs it (TensorFlow fixes its threads once per process)."""
     roots = [tmp_path_factory.mktemp(name) for name in ("first", "second")]
-    env = {**os.environ, "GANTHEORY_PROGRESS": "0", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "GANTHEORY_PROGRESS": "0", "PYTHONHASHSEED": "0", "PYTHONPATH": str(Path(__file__).parents[2])}
     jobs = [  # side by side, as Snakemake runs jobs on two cores
         subprocess.Popen([sys.executable, __file__, str(root)], stderr=subprocess.PIPE, text=True, env=env)
         for root in roots
@@ -130,10 +128,21 @@ def test_a_second_run_gives_byte_identical_files(two_runs):
         pd.testing.assert_frame_equal(a.drop(columns="wall_clock_s"), b.drop(columns="wall_clock_s"))
 
 
-def test_bad_names_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="e5.datasets"):
-        run("e5-reference", "--dataset", "cifar", "--settings", json.dumps(SETTINGS), "--seed", 1,
+def test_an_unknown_dataset_is_refused_by_name(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        run("e5-reference", "--dataset", "cifar", "--eval-samples", 60, "--floor-repeats", 3, "--seed", 1,
             "--data", tmp_path / "x.npz", "--out", tmp_path / "r.json")  # fmt: skip
+    assert "cifar" in capsys.readouterr().err and not (tmp_path / "r.json").exists()
+
+
+def test_each_job_gets_only_its_run_entries():
+    config = {"e5": SETTINGS}
+    settings = json.loads(e5_train_settings(config, "fsr", "single"))
+    assert set(settings) == {"dataset", "variant", "training", "seeds"} and "eval_samples" not in settings["dataset"]
+    assert settings["variant"] == {"critics": "top"} and "variants" not in settings["dataset"]
+    edited = {"e5": {**SETTINGS, "sparsity": {**SETTINGS["sparsity"], "alpha": 0.5}}}
+    assert e5_train_settings(edited, "fsr", "single") == e5_train_settings(config, "fsr", "single")
+    assert e5_outputs_settings(edited) == e5_outputs_settings(config)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ import pytest  # noqa: E402
 
 from gantheory.claims import judge_claims  # noqa: E402
 from gantheory.data import fsr  # noqa: E402
-from gantheory.experiments import e5_claims, e5_fsr  # noqa: E402
-from gantheory.experiments.e5_reference import real_reference  # noqa: E402
+from gantheory.experiments.e5 import claims as e5_claims  # noqa: E402
+from gantheory.experiments.e5 import training as e5_fsr  # noqa: E402
+from gantheory.experiments.e5.reference import real_reference  # noqa: E402
 
 SETTINGS = dict(
     sides=[2, 4, 8], atoms=[4, 5, 6], level1_density=0.5, gate_fraction=0.5, mask_density=0.5, code_magnitude=[0.5, 1.5]
@@ -288,7 +289,7 @@ def test_a_diverged_seed_counts_as_a_failure():
 
 
 def test_patches_are_block_aligned_and_their_coarse_windows_sit_under_them():
-    from gantheory.experiments.e5_sparsity import block_patches, coarse_windows
+    from gantheory.experiments.e5.sparsity import block_patches, coarse_windows
 
     images = np.arange(2 * 64, dtype=float).reshape(2, 64)  # two 8×8 images
     patches = block_patches(images, 4)

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 
 from gantheory import claims  # noqa: E402
 from gantheory.claims import judge_claims  # noqa: E402
-from gantheory.experiments import e5_claims  # noqa: E402
+from gantheory.experiments.e5 import claims as e5_claims  # noqa: E402
 
 STEPS = (0, 100, 200, 300, 400, 500)
 

@@ -71,6 +71,15 @@ ONE_KEY_EDITS = {
     "e4.saddle.steps": ({"e4": {"saddle": {"steps": 500}}}, {("e4_saddle", "")}),
     "e2.exact.dirac_max": ({"e2": {"exact": {"dirac_max": 40}}}, {("e2_exact", "")}),
     "e2.generators.mlp.lr": ({"e2": {"generators": {"mlp": {"lr": 0.004}}}}, {("e2_train", "generator=mlp")}),
+    "e5.sparsity.alpha": ({"e5": {"sparsity": {"alpha": 0.2}}}, {("e5_sparsity", "")}),
+    "e5.datasets.fsr.eval_samples": (
+        {"e5": {"datasets": {"fsr": {"eval_samples": 120}}}},
+        {("e5_reference", "dataset=fsr")},
+    ),
+    "e5.datasets.digits.steps": (
+        {"e5": {"datasets": {"digits": {"steps": 60}}}},
+        {("e5_train", "dataset=digits, variant=multi")},
+    ),
     "e4.variants.sgda.lr_d": (
         {"e4": {"variants": {"sgda": {"lr_d": 2.0e-4}}}},
         {("e4_train", "dataset=swissroll, variant=sgda")},

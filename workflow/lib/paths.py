@@ -61,6 +61,24 @@ def e4_train_settings(config: dict, dataset: str, variant: str) -> str:
     return json.dumps(settings, sort_keys=True, separators=(",", ":"))
 
 
+def e5_train_settings(config: dict, dataset: str, variant: str) -> str:
+    """What one e5_train job reads, as one-line JSON: its dataset's entry without the variant list and the
+    reference size (e5_reference reads that), its variant's entry, the shared training settings and how many
+    seeds are stacked."""
+    e5 = config["e5"]
+    spec = {k: v for k, v in e5["datasets"][dataset].items() if k not in ("variants", "eval_samples")}
+    settings = {"dataset": spec, "variant": e5["variants"][variant], "training": e5["training"], "seeds": e5["seeds"]}
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+
+def e5_outputs_settings(config: dict) -> str:
+    """What e5_outputs reads of `e5`: the synthetic distribution and the width of its learned dictionaries
+    (E5.4 compares the top width with the true atom count), in the section's own shape."""
+    e5 = config["e5"]
+    widths = {"fsr": {"code_widths": e5["datasets"]["fsr"]["code_widths"]}} if "fsr" in e5["datasets"] else {}
+    return json.dumps({"fsr": e5["fsr"], "datasets": widths}, sort_keys=True, separators=(",", ":"))
+
+
 def e4_runs(config: dict) -> list[tuple[str, str]]:
     """Every (dataset, variant) E4 trains, in config order."""
     return [(d, v) for d, spec in config["e4"]["datasets"].items() for v in spec["variants"]]

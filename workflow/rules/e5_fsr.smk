@@ -10,7 +10,7 @@ rule e5_fsr_data:
         truth="results/e5/data/fsr_truth.npz",
         truth_checksum="results/e5/data/fsr_truth.npz.sha256.json",
     params:
-        settings=section_json(config, "e5"),
+        settings=section_json(config["e5"], "fsr"),
         seed=config["seed"],
     log:
         "logs/e5_fsr_data.log",
@@ -34,7 +34,8 @@ rule e5_reference:
     output:
         "results/e5/reference/{dataset}.json",
     params:
-        settings=section_json(config, "e5"),
+        eval_samples=lookup(dpath="e5/datasets/{dataset}/eval_samples", within=config),
+        floor_repeats=config["e5"]["floor_repeats"],
         seed=config["seed"],
     wildcard_constraints:
         dataset="|".join(E5_SPARSITY_DATASETS),
@@ -50,7 +51,8 @@ rule e5_reference:
         ENV
     shell:
         "python -m gantheory --threads {threads} e5-reference --dataset {wildcards.dataset}"
-        " --settings {params.settings:q} --seed {params.seed} --data {input} --out {output} > {log} 2>&1"
+        " --eval-samples {params.eval_samples} --floor-repeats {params.floor_repeats} --seed {params.seed}"
+        " --data {input} --out {output} > {log} 2>&1"
 
 
 rule e5_train:
@@ -65,7 +67,7 @@ rule e5_train:
         dictionaries="results/e5/train/{dataset}/{variant}/dictionaries.npz",
         provenance="results/e5/train/{dataset}/{variant}/provenance.json",
     params:
-        settings=section_json(config, "e5"),
+        settings=lambda wildcards: e5_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
         truth=e5_truth_flag,
     wildcard_constraints:
@@ -94,7 +96,7 @@ rule e5_sparsity:
     output:
         "results/e5/sparsity.csv",
     params:
-        settings=section_json(config, "e5"),
+        settings=section_json(config["e5"], "sparsity"),
         seed=config["seed"],
         names=E5_SPARSITY_DATASETS,
     log:
@@ -138,7 +140,7 @@ rule e5_outputs:
         sparsity=report("figures/e5_sparsity.csv", caption="../report/e5_sparsity.rst", category="E5 FSR"),
         timing=report("results/e5/timing/e5_wallclock.csv", caption="../report/e5_wallclock.rst", category="E5 FSR"),
     params:
-        settings=section_json(config, "e5"),
+        settings=e5_outputs_settings(config),
         profile=config["profile"],
     log:
         "logs/e5_outputs.log",
@@ -153,5 +155,7 @@ rule e5_outputs:
     shell:
         "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
         " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
-        " --sparsity {input.sparsity} --claims {output.claims} --out-dir figures --timing-dir results/e5/timing"
+        " --sparsity {input.sparsity} --claims {output.claims} --level-curves {output.levels_pdf}"
+        " --band-curves {output.bands_pdf} --pyramids {output.pyramids_pdf} --final-table {output.final_md}"
+        " --dictionary-table {output.dictionary_md} --sparsity-table {output.sparsity_md} --timing {output.timing}"
         " > {log} 2>&1"

@@ -17,7 +17,7 @@ import pandas as pd
 import tensorflow as tf
 
 from gantheory.data.fsr import detail_projection, pyramid
-from gantheory.experiments.e5_reference import decompositions
+from gantheory.experiments.e5.reference import decompositions
 from gantheory.metrics import frechet_distance
 from gantheory.metrics.dictionary import activation_density, matched_cosine
 from gantheory.metrics.mmd import MMDToReference
@@ -145,7 +145,7 @@ class MultiResolutionGAN:
         )
 
 
-class Evaluator:
+class PyramidEvaluator:
     """Per seed, raw and EMA generator: MMD of every head and band to the real reference, FD of the heads
     where n ≥ 10 d, code densities, and (synthetic data) Hungarian-matched cosine to the true atoms."""
 
@@ -204,18 +204,18 @@ def train_run(
     variant: dict,
     training: dict,
     seeds: int,
-    seed: int,
+    run_seed: int,
     train_top: np.ndarray,
     reference_top: np.ndarray,
     reference: dict,
     levels: int,
     truth_atoms: list | None = None,
 ):
-    """Train `seeds` stacked multi-resolution GANs; return (tidy metrics, final samples, dictionaries)."""
-    run_seed = derive_seed(seed, "e5", dataset_name, variant_name)
+    """Train `seeds` stacked multi-resolution GANs from `run_seed` (the step derives it); return (tidy
+    metrics, final samples, dictionaries)."""
     train_top = np.asarray(train_top, np.float32).reshape(len(train_top), -1)
     gan = MultiResolutionGAN(dataset, training, variant, pyramid(train_top, levels), seeds, run_seed)
-    evaluator = Evaluator(reference_top, reference, levels, truth_atoms)
+    evaluator = PyramidEvaluator(reference_top, reference, levels, truth_atoms)
     steps = dataset["steps"]
     eval_every = max(1, steps // dataset["evaluations"])
     log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}")
