@@ -37,6 +37,57 @@ class Command:
 
 COMMANDS = [
     Command(
+        "e1-prepare",
+        "E1: hypergraphs, exact correlation counts, W1 certificates (NumPy)",
+        "gantheory.experiments.e1.steps:prepare",
+        {
+            "--settings": _required("JSON: what e1-prepare reads of config section e1"),
+            "--seed": SEED,
+            "--hypergraphs": _required("output: every row's hypergraph (.npz)"),
+            "--table": _required("output: the rows with their exact correlation counts (.csv)"),
+            "--certificates": _required("output: the W1 certificates (.csv)"),
+        },
+    ),
+    Command(
+        "e1-target",
+        "E1, one target: Keras generator vs reference (E1.1), moments (E1.3), critics (E1.4–E1.6)",
+        "gantheory.experiments.e1.steps:target",
+        {
+            "--target": _required("the target (a value of e1.targets)"),
+            "--settings": _required("JSON: what e1-target reads of config section e1"),
+            "--seed": SEED,
+            "--hypergraphs": _required("the hypergraphs (.npz, e1-prepare)"),
+            "--table": _required("the rows (.csv, e1-prepare)"),
+            **{f"--{name}": _required(f"output: {name}") for name in ("mismatch", "moments", "discriminators")},
+            "--provenance": _required("output: the run record (.json)"),
+        },
+    ),
+    Command(
+        "e1-outputs",
+        "E1 figures, tables and claims",
+        "gantheory.experiments.e1.steps:outputs",
+        {
+            "--profile": PROFILE,
+            "--table": _required("the rows (.csv, e1-prepare)"),
+            "--certificates": _required("the W1 certificates (.csv, e1-prepare)"),
+            **{f"--{name}": _required(f"every target's {name}.csv", nargs="+") for name in ("mismatch", "moments")},
+            "--discriminators": _required("every target's discriminators.csv", nargs="+"),
+            **{
+                f"--{name}": _required(f"output: {text}")
+                for name, text in (
+                    ("claims", "the claims CSV"),
+                    ("z-heatmap", "held-out z of every cell and size (.pdf; .png beside it)"),
+                    ("accuracy-heatmap", "classifier accuracy of every cell and size (.pdf; .png beside it)"),
+                    ("w1-bound", "certified W1 bounds vs the critics' limits (.pdf; .png beside it)"),
+                    ("detection-table", "the detection table (.md; .tex and .csv beside it)"),
+                    ("moments-table", "the moment table (.md; .tex and .csv beside it)"),
+                    ("w1-table", "the W1 table (.md; .tex and .csv beside it)"),
+                    ("check-table", "the generator-check table (.md; .tex and .csv beside it)"),
+                )
+            },
+        },
+    ),
+    Command(
         "e2-exact",
         "E2.1 Gauss–Hermite table, E2.5 Dirac sequence, W1 sampling floors",
         "gantheory.experiments.e2.steps:exact",
@@ -321,10 +372,6 @@ def build_parser() -> argparse.ArgumentParser:
         for flag, options in command.arguments.items():
             p.add_argument(flag, **options)
         p.set_defaults(step=command.step, parameters=[flag.lstrip("-").replace("-", "_") for flag in command.arguments])
-    from gantheory import cli_e1  # not yet moved onto steps (architecture issue)
-
-    for experiment in (cli_e1,):
-        experiment.register(sub)
     return parser
 
 
@@ -347,7 +394,7 @@ def main(argv=None) -> int:
 
         fix_threads(args.threads)  # before NumPy/TensorFlow create their thread pools
     try:
-        _call_step(args) if hasattr(args, "step") else args.func(args)
+        _call_step(args)
     except (ValueError, OSError) as err:  # bad input (config, files, checkpoints): one message, exit 2
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -9,7 +9,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from gantheory.claims import judge_claims  # noqa: E402
-from gantheory.experiments import e1_claims, e1_prg  # noqa: E402
+from gantheory.experiments.e1 import claims as e1_claims  # noqa: E402
+from gantheory.experiments.e1 import generators as e1_prg  # noqa: E402
 
 SETTINGS = {
     "stretch": 4,
@@ -178,7 +179,7 @@ def test_e1_1_and_e1_2_use_the_bounds():
 def test_stacked_discriminators_detect_a_copy_control_and_not_a_null():
     import tensorflow as tf
 
-    from gantheory.experiments.e1_discriminators import Cell, train_and_evaluate
+    from gantheory.experiments.e1.discriminators import Cell, train_and_evaluate
     from gantheory.models.relu_prg import relu_prg_generator
     from gantheory.prg import get_predicate, random_hypergraph
 

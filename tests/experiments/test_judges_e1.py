@@ -10,7 +10,7 @@ import pytest
 
 from gantheory import claims
 from gantheory.claims import judge_claims
-from gantheory.experiments import e1_claims
+from gantheory.experiments.e1 import claims as e1_claims
 
 HYPERGRAPHS = [
     ("clean-n32", "main", "clean", 32, 0, 0),

@@ -67,6 +67,8 @@ def test_two_smoke_runs_give_identical_manifests(smoke_runs, tmp_path):
 # not (its ParamsChange `|` keeps an empty change's file list), so it cannot show this. A job whose
 # inputs rerun too is reported with that reason instead, so each edit here is read by upstream jobs only.
 ONE_KEY_EDITS = {
+    "e1.discriminators.steps": ({"e1": {"discriminators": {"steps": 20}}}, {("e1_target", "target=cube")}),
+    "e1.certificate.pot_samples": ({"e1": {"certificate": {"pot_samples": 100}}}, {("e1_prepare", "")}),
     "e3.example_trajectories": ({"e3": {"example_trajectories": 2}}, {("e3_simulate", f) for f in E3_FAMILIES}),
     "e4.saddle.steps": ({"e4": {"saddle": {"steps": 500}}}, {("e4_saddle", "")}),
     "e2.exact.dirac_max": ({"e2": {"exact": {"dirac_max": 40}}}, {("e2_exact", "")}),

@@ -36,6 +36,18 @@ def section_json(config: dict, section: str) -> str:
     return json.dumps(config[section], sort_keys=True, separators=(",", ":"))
 
 
+E1_STEP_KEYS = {  # what each E1 step reads of config section e1 (the library checks the same lists)
+    "prepare": ["certificate", "clean_max_draws", "cube_noise", "draws", "generators", "rows", "stretch", "targets"],
+    "target": ["check", "cube_noise", "discriminators", "magnitude_cap", "moments", "ramp_width"],
+}
+
+
+def e1_settings(config: dict, step: str) -> str:
+    """What one E1 job reads, as one-line JSON: its step's keys of `e1` (a critic budget edit re-runs the
+    targets, not the hypergraphs; e1_outputs reads no config key)."""
+    return json.dumps({key: config["e1"][key] for key in E1_STEP_KEYS[step]}, sort_keys=True, separators=(",", ":"))
+
+
 E2_STEP_KEYS = {  # what each E2 step reads of config section e2 (the library checks the same lists)
     "exact": ["bandwidth_factor", "exact", "floor_repeats", "particles", "targets"],
     "train": ["bandwidth_factor", "eval_samples", "families", "generators", "init", "moment_orders", "particles",

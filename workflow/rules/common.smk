@@ -8,6 +8,7 @@ from workflow.lib.paths import (
     E3_FAMILIES,
     E5_SPARSITY_DATASETS,
     EXPERIMENTS,
+    e1_settings,
     e1_targets,
     e2_settings,
     e4_classifier_flag,

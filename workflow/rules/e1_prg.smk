@@ -8,7 +8,7 @@ rule e1_prepare:
         table="results/e1/hypergraphs.csv",
         certificates="results/e1/certificates.csv",
     params:
-        settings=section_json(config, "e1"),
+        settings=e1_settings(config, "prepare"),
         seed=config["seed"],
     log:
         "logs/e1_prepare.log",
@@ -37,7 +37,7 @@ rule e1_target:
         discriminators="results/e1/{target}/discriminators.csv",
         provenance="results/e1/{target}/provenance.json",
     params:
-        settings=section_json(config, "e1"),
+        settings=e1_settings(config, "target"),
         seed=config["seed"],
     wildcard_constraints:
         target="|".join(E1_TARGETS),
@@ -89,7 +89,6 @@ rule e1_outputs:
         check=report("figures/e1_generator_check.csv", caption="../report/e1_generator_check.rst",
                      category="E1 PRG"),
     params:
-        settings=section_json(config, "e1"),
         profile=config["profile"],
     log:
         "logs/e1_outputs.log",
@@ -102,7 +101,9 @@ rule e1_outputs:
     conda:
         ENV
     shell:
-        "python -m gantheory e1-outputs --settings {params.settings:q} --profile {params.profile}"
+        "python -m gantheory e1-outputs --profile {params.profile}"
         " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
         " --moments {input.moments} --discriminators {input.discriminators} --claims {output.claims}"
-        " --out-dir figures > {log} 2>&1"
+        " --z-heatmap {output.z_pdf} --accuracy-heatmap {output.accuracy_pdf} --w1-bound {output.w1_pdf}"
+        " --detection-table {output.detection_md} --moments-table {output.moments_md}"
+        " --w1-table {output.w1_table_md} --check-table {output.check_md} > {log} 2>&1"

@@ -1,10 +1,5 @@
-"""E1 — PRG-seeded ReLU generators vs trained Lipschitz discriminators (Chen, Li, Li, Meka, ICLR 2022).
-
-Steps (one CLI command each): `prepare` builds every hypergraph from the root seed, counts its
-correlated output pairs/triples exactly and computes the W1 certificates (NumPy); per target, one
-TensorFlow process compares the Keras ReLU generator with the NumPy reference (E1.1), measures its
-low-order moments (E1.3) and trains critics and classifiers (e1_discriminators); the claims module
-(e1_claims) judges E1.1–E1.6 from these tables.
+"""E1's generators: hypergraph rows, W1 certificates, the Keras ReLU generator checked against the NumPy
+reference (E1.1), its low-order moments (E1.3), and the discriminator cells (E1.4–E1.6).
 
 Generator rows come from `settings["generators"]` (a catalogue: role, predicate, hypergraph builder,
 n), of which `settings["rows"]` are run; each random/clean row has `draws` independent hypergraphs.
@@ -236,7 +231,7 @@ def moment_scores(x: np.ndarray, target: str, settings: dict) -> dict:
 
 def discriminator_cells(table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict):
     """One cell per generator row, plus `null_repeats` target-vs-target cells of the largest m."""
-    from gantheory.experiments.e1_discriminators import Cell
+    from gantheory.experiments.e1.discriminators import Cell
 
     cells = []
     for row in table.to_dict("records"):
@@ -248,7 +243,7 @@ def discriminator_cells(table: pd.DataFrame, hypergraphs: dict, target: str, set
 
 
 def run_discriminators(table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict, seed: int) -> pd.DataFrame:
-    from gantheory.experiments.e1_discriminators import train_and_evaluate
+    from gantheory.experiments.e1.discriminators import train_and_evaluate
 
     cells = discriminator_cells(table, hypergraphs, target, settings)
     disc = {**settings["discriminators"], "noise": settings["cube_noise"]}

@@ -26,7 +26,8 @@ def largest_size(disc: pd.DataFrame) -> tuple[int, int]:
     return int(disc["width"].max()), int(disc[disc["width"] == disc["width"].max()]["depth"].max())
 
 
-def _cells(results: dict, names) -> pd.DataFrame:
+def cells_named(results: dict, names) -> pd.DataFrame:
+    """The discriminator rows (every target and size) of the named cells."""
     disc = results["discriminators"]
     return disc[disc["cell"].isin(list(names))]
 
@@ -69,7 +70,7 @@ def judge_e1_1(results: dict) -> Judgement:
 def judge_e1_2(results: dict) -> Judgement:
     clean = rows_with_role(results, "main", "enumeration")["row"]
     certs = results["certificates"]
-    disc = _cells(results, clean)
+    disc = cells_named(results, clean)
     if clean.empty or disc.empty:
         return Judgement("no clean rows run", f"certified W1 ≥ {W1_FACTOR:g}× largest critic IPM upper limit", False)
     parts, ok = [], []
@@ -133,7 +134,7 @@ def weak_control(results: dict) -> pd.DataFrame:
         return disc
     main_n = set(rows_with_role(results, "main")["n"])
     random = rows_with_role(results, "random")
-    weak = _cells(results, random[random["n"].isin(main_n)]["row"])
+    weak = cells_named(results, random[random["n"].isin(main_n)]["row"])
     width, depth = largest_size(disc)
     return weak[(weak["width"] == width) & (weak["depth"] == depth)]
 
@@ -173,7 +174,7 @@ def judge_e1_4(results: dict) -> Judgement:
         f"|z| ≤ {Z_NULL}; no (target, n) with a detected control: inconclusive (no power)"
     )
     main = rows_with_role(results, "main")
-    disc, null = _cells(results, main["row"]), _null(results)
+    disc, null = cells_named(results, main["row"]), _null(results)
     if disc.empty:
         return Judgement("no main clean rows run", criterion, False)
     disc = disc.assign(n=disc["cell"].map(main.set_index("row")["n"]))
@@ -207,7 +208,7 @@ def judge_e1_4(results: dict) -> Judgement:
 def judge_e1_5(results: dict) -> Judgement:
     controls = rows_with_role(results, "control")["row"]
     disc = results["discriminators"]
-    strong = _cells(results, controls)
+    strong = cells_named(results, controls)
     strong_ok = (strong["z"] >= STRONG_Z) & (strong["accuracy"] >= STRONG_ACCURACY)
     parts = [
         f"{name}: min z {g['z'].min():.1f}, min accuracy {g['accuracy'].min():.3f}"
@@ -265,68 +266,6 @@ def judge_e1_6(results: dict) -> Judgement:
         f"every clean n = 32 row z ≤ {Z_DETECT:g}",
         bool(passed),
     )
-
-
-def w1_table(results: dict) -> pd.DataFrame:
-    """Clean rows × targets: certified bounds, target scale, POT cross-check, the largest critic IPM limit."""
-    clean = rows_with_role(results, "main", "enumeration")["row"]
-    certs = results["certificates"]
-    certs = certs[certs["row"].isin(clean)].copy()
-    disc = _cells(results, clean)
-    worst = disc.sort_values("ipm_upper").groupby(["cell", "target"]).tail(1).set_index(["cell", "target"])
-    keys = list(zip(certs["row"], certs["target"], strict=True))
-    certs["best_ipm_upper"] = [worst["ipm_upper"].get(k, float("nan")) for k in keys]
-    certs["best_critic"] = [f"w{worst['width'][k]}/d{worst['depth'][k]}" if k in worst.index else "" for k in keys]
-    certs["bound / best"] = certs["counting_bound"] / certs["best_ipm_upper"]
-    columns = [
-        "row",
-        "target",
-        "n",
-        "m",
-        "counting_bound",
-        "enumeration_mean",
-        "enumeration_se",
-        "target_scale",
-        "pot_w1",
-        "pot_w1_null",
-        "best_ipm_upper",
-        "best_critic",
-        "bound / best",
-    ]
-    return certs[[c for c in columns if c in certs]].reset_index(drop=True)
-
-
-def output_tables(results: dict, w1: pd.DataFrame) -> dict:
-    """name → (frame, caption) for every E1 table."""
-    roles = results["hypergraphs"].set_index("row")
-    moments = results["moments"].copy()
-    moments.insert(1, "role", moments["row"].map(roles["role"]))
-    moments.insert(2, "correlated pairs", moments["row"].map(roles["correlated_pairs"]))
-    moments.insert(3, "correlated triples", moments["row"].map(roles["correlated_triples"]))
-    return {
-        "e1_detection": (
-            detection_table(results).round(4),
-            "E1.6: exact counts of correlated output pairs/triples vs detection by the largest critic "
-            "(held-out z) and classifier (accuracy), random-subset vs clean hypergraphs.",
-        ),
-        "e1_moments": (
-            moments.round(3),
-            "E1.3: largest |z| of the generator's means and second moments against the target's, each "
-            "standardised by its own standard error, beside the Bonferroni threshold at α = 0.01.",
-        ),
-        "e1_w1": (
-            w1.round(4),
-            "E1.2: certified W1 lower bounds (counting; exact nearest-pattern enumeration for small n, mean and SE), "
-            "target scale E‖x‖, POT W1 on samples beside its target-vs-target floor, and the largest critic "
-            "IPM upper limit (IPM + 3 SE)/grad-norm p99.",
-        ),
-        "e1_generator_check": (
-            results["check"],
-            "E1.1: samples where the Keras ReLU generator differs from the NumPy reference, those of them with no "
-            "seed |z| < δ and no gauss |g| > cap (unexplained; judged: must be 0), beside the analytic bound "
-            "P(some seed |z| < δ) [+ P(some |g| > cap) for gauss] and bound + 3 SE (version 1's limit, reported).",
-        ),
-    }
 
 
 CLAIMS = [
