@@ -48,7 +48,7 @@ def test_penalty_gradient_is_finite_when_the_critic_is_flat():
 
 def test_interpolation_weight_is_uniform_on_unit_interval():
     gan = linear_engine(batch_size=4000)
-    seed = gan._next_seed()
+    seed = gan.stream.next_seed()
     eps = tf.random.stateless_uniform((1, 4000, 1), seed).numpy()
     assert eps.min() >= 0 and eps.max() <= 1 and abs(eps.mean() - 0.5) < 0.02
 
@@ -61,7 +61,7 @@ def _generator_gradient_seen(rule: str, n_critic: int, critic_updated: bool):
             grads, _ = probe.gda.discriminator_gradients()
             probe.d_optimizer.apply_gradients(zip(grads, probe.critic.trainable_variables, strict=True))
     else:
-        probe.counter.assign(3 * n_critic)  # the same random draws, but no critic update
+        probe.stream.counter.assign(3 * n_critic)  # the same random draws, but no critic update
     grads, _ = probe.gda.generator_gradients()
     return [g.numpy() for g in grads]
 
@@ -102,7 +102,7 @@ def test_rules_draw_the_randomness_they_should():
     for rule, n_critic, draws in (("alternating", 5, 16), ("ttur", 1, 4), ("simultaneous", 1, 4)):
         gan = linear_engine(rule=rule, n_critic=n_critic)
         gan.train_steps(2)
-        assert int(gan.counter.numpy()) == 2 * draws and int(gan.step.numpy()) == 2
+        assert int(gan.stream.counter.numpy()) == 2 * draws and int(gan.step.numpy()) == 2
 
 
 def test_rules_refuse_several_critic_steps():

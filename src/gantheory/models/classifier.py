@@ -17,6 +17,7 @@ def train_classifier(
     per epoch: training loss and accuracy)."""
     import keras
 
+    from gantheory.models.optimizers import AdamSettings
     from gantheory.progress import Progress
     from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
@@ -35,7 +36,7 @@ def train_classifier(
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+        optimizer=AdamSettings(settings["learning_rate"]).build(),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )

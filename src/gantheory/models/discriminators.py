@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import math
 
-import keras
 import numpy as np
 import tensorflow as tf
 
 from gantheory.metrics.one_d import GaussianMixture1D, hermite_feature_means, hermite_features, mmd_to_mixture
 from gantheory.models.losses import wgan_gp_critic_losses
+from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 
 INNER = ("closed_form", "ascent")
@@ -300,4 +300,4 @@ def _key(spec: dict, key: str):
 
 def critic_optimizer(spec: dict):
     """Adam for a family whose discriminator trains (keys lr_d, beta_1, beta_2 of its config)."""
-    return keras.optimizers.Adam(spec["lr_d"], beta_1=spec["beta_1"], beta_2=spec["beta_2"])
+    return AdamSettings(spec["lr_d"], spec["beta_1"], spec["beta_2"]).build()

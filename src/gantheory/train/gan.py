@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 import tensorflow as tf
 
 from gantheory.models.losses import wgan_gp_critic_losses
+from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import UPDATE_RULES, GradientDescentAscent, TrainingLog, check_rule, run_training
+from gantheory.train.stream import CounterStream
 
 __all__ = ["GANConfig", "TrainingLog", "UPDATE_RULES", "WGANGP"]
 
@@ -71,11 +72,10 @@ class WGANGP:
         self.critic = stacked_mlp(list(config.critic_widths), 1, k, derive_seed(seed, "critic"), name="critic")
         self.generator(tf.zeros((k, 1, config.latent_dim)))
         self.critic(tf.zeros((k, 1, self.data_dim)))
-        self.d_optimizer = keras.optimizers.Adam(config.lr_d, beta_1=config.beta_1, beta_2=config.beta_2)
-        self.g_optimizer = keras.optimizers.Adam(config.lr_g, beta_1=config.beta_1, beta_2=config.beta_2)
-        self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
+        self.d_optimizer = AdamSettings(config.lr_d, config.beta_1, config.beta_2).build()
+        self.g_optimizer = AdamSettings(config.lr_g, config.beta_1, config.beta_2).build()
+        self.stream = CounterStream(derive_seed(seed, "stream"))
         self.eval_key = tf.constant(derive_seed(seed, "evaluation"), tf.int64)
-        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
         self.gda = GradientDescentAscent(
             config.rule,
             config.n_critic,
@@ -90,21 +90,16 @@ class WGANGP:
         self.step = self.gda.step_count
         self.train_steps = self.gda.compile_chunk(config.jit_compile)
 
-    # --- randomness -------------------------------------------------------------------------
-    def _next_seed(self):
-        # Use assign_add's own result: a separate read of the counter is not ordered after it in a graph.
-        return tf.stack([self.stream_key, tf.convert_to_tensor(self.counter.assign_add(1))])
-
     def _real_batch(self):
         k, b = self.config.seeds, self.config.batch_size
         idx = tf.random.stateless_uniform(
-            (k, b), self._next_seed(), maxval=tf.shape(self.real, out_type=tf.int64)[0], dtype=tf.int64
+            (k, b), self.stream.next_seed(), maxval=tf.shape(self.real, out_type=tf.int64)[0], dtype=tf.int64
         )
         return tf.gather(self.real, idx)
 
     def _noise(self):
         return tf.random.stateless_normal(
-            (self.config.seeds, self.config.batch_size, self.config.latent_dim), self._next_seed()
+            (self.config.seeds, self.config.batch_size, self.config.latent_dim), self.stream.next_seed()
         )
 
     # --- losses (per seed, shape (K,)) ------------------------------------------------------
@@ -117,7 +112,7 @@ class WGANGP:
 
     def _critic_losses_on_fresh_batch(self):
         real, z = self._real_batch(), self._noise()
-        eps = tf.random.stateless_uniform((self.config.seeds, self.config.batch_size, 1), self._next_seed())
+        eps = tf.random.stateless_uniform((self.config.seeds, self.config.batch_size, 1), self.stream.next_seed())
         return self.critic_losses(real, z, eps)
 
     def _generator_losses_on_fresh_batch(self):
@@ -133,7 +128,7 @@ class WGANGP:
 
     def state_variables(self) -> list:
         """All a checkpoint needs: the descent-ascent state plus the RNG counter."""
-        return self.gda.state_variables() + [self.counter]
+        return self.gda.state_variables() + [self.stream.counter]
 
     def train(
         self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None, metric: str | None = None

@@ -142,6 +142,24 @@ class TrainingLog:
     evaluations: list[dict] = field(default_factory=list)
     diverged_step: np.ndarray | None = None
 
+    def to_frame(self, labels: dict, per_step=None, wall_clock: bool = True, run: str = "seed", columns_of=None):
+        """The log as tidy rows, one per row an evaluation returned: `labels`, that row's own columns, the
+        step, `per_step(step)`'s columns, the wall-clock, and last each run's `diverged_step` (−1: never),
+        read by the row's `run` column (the stacked seed's index). `columns_of(row)`: what a row contributes
+        (default: the row itself)."""
+        import pandas as pd
+
+        rows = []
+        for step, wall, evaluation in zip(self.steps, self.wall_clock_s, self.evaluations, strict=True):
+            for row in evaluation:
+                extra = per_step(step) if per_step else {}
+                own = columns_of(row) if columns_of else row
+                rows.append({**labels, **own, "step": step, **extra, **({"wall_clock_s": wall} if wall_clock else {})})
+        frame = pd.DataFrame(rows)
+        if not frame.empty:
+            frame["diverged_step"] = frame[run].map(dict(enumerate(self.diverged_step)))
+        return frame
+
 
 def run_training(
     train_steps: Callable[[int], tuple[np.ndarray, np.ndarray]],

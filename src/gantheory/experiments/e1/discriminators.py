@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from gantheory.models.losses import wgan_gp_critic_losses
+from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.progress import Progress
 from gantheory.seeding import derive_seed
-from gantheory.train.gan import wgan_gp_critic_losses
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ class Family:
         )
         for model in (self.critic, self.classifier):
             model(tf.zeros((k, 1, m_max)))
-        adam = dict(learning_rate=settings["learning_rate"], beta_1=settings["beta_1"], beta_2=settings["beta_2"])
-        self.critic_opt, self.classifier_opt = keras.optimizers.Adam(**adam), keras.optimizers.Adam(**adam)
+        adam = AdamSettings(settings["learning_rate"], settings["beta_1"], settings["beta_2"])
+        self.critic_opt, self.classifier_opt = adam.build(), adam.build()
         self.critic_opt.build(self.critic.trainable_variables)
         self.classifier_opt.build(self.classifier.trainable_variables)
         self.gp_weight = settings["gp_weight"]

@@ -87,5 +87,3 @@ def bandwidth(target: GaussianMixture1D, settings: dict) -> float:
     """The Gaussian kernel's bandwidth for a target (training and the MMD metric): its population median
     pairwise distance (the median heuristic, without sampling) × `e2.bandwidth_factor`."""
     return settings["bandwidth_factor"] * target.median_pairwise_distance()
-
-

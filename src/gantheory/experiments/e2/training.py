@@ -25,9 +25,11 @@ import tensorflow as tf
 from gantheory.experiments.e2.settings import bandwidth, run_label, targets_of
 from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
 from gantheory.models.discriminators import LinearSpan, build_family, critic_optimizer
+from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import GradientDescentAscent, run_training
+from gantheory.train.stream import CounterStream
 
 GENERATORS = ("particles", "mlp")
 
@@ -162,15 +164,11 @@ class MomentGAN:
         self.family = build_family(family_spec, k, per_run, derive_seed(seed, "family"))
         self.sampler = MixtureSampler(self.targets)
         self.real_batch = generator.batch_size
-        self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
+        self.stream = CounterStream(derive_seed(seed, "stream"))
         self.eval_key = derive_seed(seed, "evaluation")
-        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
         gen_spec = settings["generators"][self.generator_kind]
-        g_optimizer = keras.optimizers.Adam(
-            generator_learning_rate(gen_spec, family_spec["steps"]),
-            beta_1=gen_spec["beta_1"],
-            beta_2=gen_spec["beta_2"],
-        )
+        schedule = generator_learning_rate(gen_spec, family_spec["steps"])
+        g_optimizer = AdamSettings(schedule, gen_spec["beta_1"], gen_spec["beta_2"]).build()
         has_critic = bool(self.family.variables)
         self.gda = GradientDescentAscent(
             family_spec["rule"] if has_critic else "alternating",
@@ -190,16 +188,13 @@ class MomentGAN:
     def generator_kind(self) -> str:
         return "particles" if isinstance(self.generator, Particles) else "mlp"
 
-    def _next_seed(self):
-        return tf.stack([self.stream_key, tf.convert_to_tensor(self.counter.assign_add(1))])
-
     def _critic_losses(self):
-        real = self.sampler(self.real_batch, self._next_seed())
-        return self.family.critic_losses(real, self.generator.batch(self._next_seed()), self._next_seed())
+        real = self.sampler(self.real_batch, self.stream.next_seed())
+        return self.family.critic_losses(real, self.generator.batch(self.stream.next_seed()), self.stream.next_seed())
 
     def _generator_losses(self):
-        real = self.sampler(self.real_batch, self._next_seed())
-        return self.family.generator_losses(real, self.generator.batch(self._next_seed()))
+        real = self.sampler(self.real_batch, self.stream.next_seed())
+        return self.family.generator_losses(real, self.generator.batch(self.stream.next_seed()))
 
     # --- evaluation ------------------------------------------------------------------------------
     def evaluate(self, step: int, settings: dict, with_mmd: bool = True) -> list[dict]:
@@ -272,32 +267,18 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
         label=f"E2 {family_name} {generator_kind}",
         metric="w1",
     )
-    rows = []
-    for step, evaluation in zip(log.steps, log.evaluations, strict=True):
-        for row in evaluation:
-            run = runs.iloc[row["run"]]
-            rows.append(
-                {
-                    "experiment": "E2",
-                    "family": family_name,
-                    "kind": family["kind"],
-                    "strict": gan.family.strict,
-                    "generator": generator_kind,
-                    "variant": run["variant"],
-                    "target": run["target"],
-                    "seed": int(run["seed"]),
-                    "step": step,
-                    "metric": row["metric"],
-                    "value": row["value"],
-                    "diverged_step": int(log.diverged_step[row["run"]]),
-                }
-            )
+    labels = {"experiment": "E2", "family": family_name, "kind": family["kind"], "strict": gan.family.strict,
+              "generator": generator_kind}  # fmt: skip
+    per_run = runs[["variant", "target", "seed"]].to_dict("records")
+    frame = log.to_frame(labels, wall_clock=False, run="run", columns_of=lambda row: {**per_run[row["run"]], **row})
+    columns = [*labels, "variant", "target", "seed", "step", "metric", "value", "diverged_step"]
+    frame = frame[columns] if not frame.empty else frame
     final = gan.generator.sample(settings["particles"], index=10**9)
     points = {
         run_label(family_name, generator_kind, r.variant, r.target, r.seed): final[k]
         for k, r in enumerate(runs.itertuples())
     }
-    return pd.DataFrame(rows), points, log.wall_clock_s[-1]
+    return frame, points, log.wall_clock_s[-1]
 
 
 def evaluation_schedule(steps: int, evaluations: int) -> tuple[int, set[int]]:

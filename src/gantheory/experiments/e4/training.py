@@ -116,23 +116,9 @@ def train_run(
         checkpoint = Checkpoint(checkpoint_path, fingerprint)
     label = f"E4 {dataset_name} {variant_name}"
     log = gan.train(steps, eval_every, evaluator, label=label, checkpoint=checkpoint, metric="fd")
-    rows = []
-    for step, wall, evaluation in zip(log.steps, log.wall_clock_s, log.evaluations, strict=True):
-        for row in evaluation:
-            rows.append(
-                {
-                    "experiment": "E4",
-                    "dataset": dataset_name,
-                    "variant": variant_name,
-                    **row,
-                    "step": step,
-                    "gradient_evaluations": step * config.gradient_evaluations_per_step(),
-                    "wall_clock_s": wall,
-                }
-            )
-    frame = pd.DataFrame(rows)
-    diverged = log.diverged_step
-    frame["diverged_step"] = frame["seed"].map(dict(enumerate(diverged)))
+    per_step = config.gradient_evaluations_per_step()
+    labels = {"experiment": "E4", "dataset": dataset_name, "variant": variant_name}
+    frame = log.to_frame(labels, per_step=lambda step: {"gradient_evaluations": step * per_step})
     samples = gan.sample(min(dataset["eval_samples"], 1000 if dataset["kind"] == "toy" else 64), index=10**9)
     return frame, samples, config
 

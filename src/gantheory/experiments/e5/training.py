@@ -11,9 +11,7 @@ FD where the sample size allows, the code densities and (synthetic data) the dic
 
 from __future__ import annotations
 
-import keras
 import numpy as np
-import pandas as pd
 import tensorflow as tf
 
 from gantheory.data.fsr import detail_projection, pyramid
@@ -21,10 +19,12 @@ from gantheory.experiments.e5.reference import decompositions
 from gantheory.metrics import frechet_distance
 from gantheory.metrics.dictionary import activation_density, matched_cosine
 from gantheory.metrics.mmd import MMDToReference
+from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.multires import MultiResolutionGenerator, level_critics
+from gantheory.models.optimizers import AdamSettings
 from gantheory.seeding import derive_seed
-from gantheory.train.gan import wgan_gp_critic_losses
 from gantheory.train.gda import GradientDescentAscent, run_training
+from gantheory.train.stream import CounterStream
 
 GENERATORS = ("raw", "ema")
 
@@ -51,15 +51,12 @@ class MultiResolutionGAN:
         self.generator = MultiResolutionGenerator(self.sides, widths, noise, hidden, seeds, derive_seed(seed, "g"))
         self.ema_generator = MultiResolutionGenerator(self.sides, widths, noise, hidden, seeds, derive_seed(seed, "g"))
         self.critics = level_critics(self.sides, training["critic_widths"], seeds, derive_seed(seed, "d"), self.judged)
-        adam = dict(beta_1=training["beta_1"], beta_2=training["beta_2"])
-        self.d_optimizer = keras.optimizers.Adam(training["lr_d"], **adam)
-        self.g_optimizer = keras.optimizers.Adam(
-            training["lr_g"], use_ema=True, ema_momentum=training["ema_decay"], **adam
-        )
+        betas = training["beta_1"], training["beta_2"]
+        self.d_optimizer = AdamSettings(training["lr_d"], *betas).build()
+        self.g_optimizer = AdamSettings(training["lr_g"], *betas, ema_decay=training["ema_decay"]).build()
         self.initial_atoms = [self.generator.atoms(level).numpy() for level in range(1, self.levels + 1)]
-        self.stream_key = tf.constant(derive_seed(seed, "stream"), tf.int64)
+        self.stream = CounterStream(derive_seed(seed, "stream"))
         self.eval_key = tf.constant(derive_seed(seed, "evaluation"), tf.int64)
-        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
         d_vars = [v for level in self.judged for v in self.critics[level].trainable_variables]
         self.gda = GradientDescentAscent(
             training["rule"],
@@ -74,31 +71,27 @@ class MultiResolutionGAN:
         )
         self.train_steps = self.gda.compile_chunk(jit_compile=False)
 
-    # --- randomness: stateless draws keyed by a counter, as in train.gan ----------------------------
-    def _next_seed(self):
-        return tf.stack([self.stream_key, tf.convert_to_tensor(self.counter.assign_add(1))])
-
     def _noise(self, batch, seed_fn):
         return [tf.random.stateless_normal((self.seeds, batch, n), seed_fn()) for n in self.generator.noise_dims]
 
     def _real_batch(self):
         n = tf.shape(self.real[0], out_type=tf.int64)[0]
-        idx = tf.random.stateless_uniform((self.seeds, self.batch), self._next_seed(), maxval=n, dtype=tf.int64)
+        idx = tf.random.stateless_uniform((self.seeds, self.batch), self.stream.next_seed(), maxval=n, dtype=tf.int64)
         return [tf.gather(x, idx) for x in self.real]  # the same images at every level
 
     # --- losses (per seed, (K,)): summed over the judged levels -----------------------------------
     def _critic_losses(self):
         real = self._real_batch()
-        fake, _ = self.generator(self._noise(self.batch, self._next_seed))
+        fake, _ = self.generator(self._noise(self.batch, self.stream.next_seed))
         total = 0.0
         for level in self.judged:
-            eps = tf.random.stateless_uniform((self.seeds, self.batch, 1), self._next_seed())
+            eps = tf.random.stateless_uniform((self.seeds, self.batch, 1), self.stream.next_seed())
             critic = self.critics[level]
             total += wgan_gp_critic_losses(critic, real[level - 1], fake[level - 1], eps, self.gp_weight)
         return total
 
     def _generator_losses(self):
-        fake, _ = self.generator(self._noise(self.batch, self._next_seed))
+        fake, _ = self.generator(self._noise(self.batch, self.stream.next_seed))
         return -tf.add_n([tf.reduce_mean(self.critics[lv](fake[lv - 1]), axis=[1, 2]) for lv in self.judged])
 
     # --- public -------------------------------------------------------------------------------------
@@ -219,21 +212,7 @@ def train_run(
     steps = dataset["steps"]
     eval_every = max(1, steps // dataset["evaluations"])
     log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}")
-    rows = []
-    for step, wall, evaluation in zip(log.steps, log.wall_clock_s, log.evaluations, strict=True):
-        rows += [
-            {
-                "experiment": "E5",
-                "dataset": dataset_name,
-                "variant": variant_name,
-                **r,
-                "step": step,
-                "wall_clock_s": wall,
-            }
-            for r in evaluation
-        ]
-    frame = pd.DataFrame(rows)
-    frame["diverged_step"] = frame["seed"].map(dict(enumerate(log.diverged_step)))
+    frame = log.to_frame({"experiment": "E5", "dataset": dataset_name, "variant": variant_name})
     samples = {}
     for which in GENERATORS:
         generated, codes = gan.sample(dataset["keep_samples"], index=10**6, which=which)
