@@ -81,7 +81,7 @@ class Stacks:
         return real, tf.stack(fakes)
 
 
-class Family:
+class SizedDiscriminators:
     """K stacked WGAN-GP critics and K stacked logistic classifiers of one (width, depth)."""
 
     def __init__(self, k: int, m_max: int, width: int, depth: int, settings: dict, seed: int, mask):
@@ -133,12 +133,12 @@ class Family:
 
 
 def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int, label: str = "") -> pd.DataFrame:
-    """Train every (width, depth) family on the cells, then evaluate on held-out samples; one row per
-    (width, depth, cell)."""
+    """Train the critics and classifiers of every (width, depth) on the cells, then evaluate them on held-out
+    samples; one row per (width, depth, cell)."""
     stacks = Stacks(cells, target, settings["noise"])
     k, batch = len(cells), settings["batch_size"]
-    families = [
-        Family(k, stacks.m_max, w, d, settings, seed, stacks.mask)
+    sizes = [
+        SizedDiscriminators(k, stacks.m_max, w, d, settings, seed, stacks.mask)
         for w in settings["widths"]
         for d in settings["depths"]
     ]
@@ -152,8 +152,8 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
             c = tf.convert_to_tensor(counter.assign_add(1))
             real, fake = stacks.batch(batch, stream, c)
             eps = tf.random.stateless_uniform((k, batch, 1), tf.stack([eps_key, c]))
-            for family in families:
-                family.step(real, fake, eps)
+            for disc in sizes:
+                disc.step(real, fake, eps)
 
     start = time.perf_counter()
     steps, every = settings["steps"], max(1, settings["steps"] // 20)
@@ -164,11 +164,11 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
         chunk(tf.constant(n, tf.int64))
         done += n
         progress.update(n)
-        losses = np.concatenate([family.last_critic_loss.numpy() for family in families])
+        losses = np.concatenate([disc.last_critic_loss.numpy() for disc in sizes])
         progress.log(done, {"median critic loss": float(np.median(losses))})
     progress.close()
     train_s = time.perf_counter() - start
-    rows = evaluate(families, stacks, settings, seed)
+    rows = evaluate(sizes, stacks, settings, seed)
     eval_s = time.perf_counter() - start - train_s
     summary = {"held-out median z": float(rows["z"].median()), "median accuracy": float(rows["accuracy"].median())}
     progress.log(steps, {**summary, "evaluation s": eval_s})
@@ -177,25 +177,25 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
     return rows
 
 
-def evaluate(families: list[Family], stacks: Stacks, settings: dict, seed: int) -> pd.DataFrame:
-    """Held-out IPM, SE, z, accuracy and gradient-norm p99 for every family and cell."""
+def evaluate(sizes: list[SizedDiscriminators], stacks: Stacks, settings: dict, seed: int) -> pd.DataFrame:
+    """Held-out IPM, SE, z, accuracy and gradient-norm p99 for every (width, depth) and cell."""
     stream, grad_stream = derive_seed(seed, "evaluation"), derive_seed(seed, "gradient norms")
     grad_key = tf.constant(derive_seed(grad_stream, "interpolation"), tf.int64)
     total, size = settings["eval_samples"], settings["eval_chunk"]
-    f_real = [[] for _ in families]
-    f_fake = [[] for _ in families]
-    hits = [np.zeros(len(stacks.cells)) for _ in families]
+    f_real = [[] for _ in sizes]
+    f_fake = [[] for _ in sizes]
+    hits = [np.zeros(len(stacks.cells)) for _ in sizes]
 
     @tf.function
     def values(c):
         real, fake = stacks.batch(size, stream, c)
         out = []
-        for family in families:
+        for disc in sizes:
             out += [
-                family.f(real)[..., 0],
-                family.f(fake)[..., 0],
-                family.logit(real)[..., 0],
-                family.logit(fake)[..., 0],
+                disc.f(real)[..., 0],
+                disc.f(fake)[..., 0],
+                disc.logit(real)[..., 0],
+                disc.logit(fake)[..., 0],
             ]
         return out
 
@@ -204,13 +204,13 @@ def evaluate(families: list[Family], stacks: Stacks, settings: dict, seed: int) 
         real, fake = stacks.batch(settings["grad_samples"], grad_stream, c)
         eps = tf.random.stateless_uniform(real.shape[:2] + (1,), tf.stack([grad_key, c]))
         mixed = eps * real + (1.0 - eps) * fake
-        return [tf.concat([fam.gradient_norms(x) for x in (real, fake, mixed)], axis=1) for fam in families]
+        return [tf.concat([fam.gradient_norms(x) for x in (real, fake, mixed)], axis=1) for fam in sizes]
 
     drawn, c = 0, 0
     while drawn < total:
         c += 1
         out = values(tf.constant(c, tf.int64))
-        for i in range(len(families)):
+        for i in range(len(sizes)):
             fr, ff, lr, lf = (t.numpy().astype(np.float64) for t in out[4 * i : 4 * i + 4])
             f_real[i].append(fr)
             f_fake[i].append(ff)
@@ -218,7 +218,7 @@ def evaluate(families: list[Family], stacks: Stacks, settings: dict, seed: int) 
         drawn += size
     grads = norms(tf.constant(1, tf.int64))
     rows = []
-    for i, family in enumerate(families):
+    for i, disc in enumerate(sizes):
         fr, ff = np.concatenate(f_real[i], axis=1), np.concatenate(f_fake[i], axis=1)
         p99 = np.percentile(grads[i].numpy(), 99, axis=1)
         for k, cell in enumerate(stacks.cells):
@@ -227,8 +227,8 @@ def evaluate(families: list[Family], stacks: Stacks, settings: dict, seed: int) 
             acc = hits[i][k] / (2 * fr.shape[1])
             rows.append(
                 {
-                    "width": family.width,
-                    "depth": family.depth,
+                    "width": disc.width,
+                    "depth": disc.depth,
                     "cell": cell.name,
                     "m": cell.m,
                     "ipm": ipm,
