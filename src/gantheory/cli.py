@@ -294,6 +294,7 @@ COMMANDS = [
             "--data": _required("the dataset (.npz)"),
             "--reference": _required("its reference (.json, e5-reference)"),
             "--truth": dict(help="ground-truth dictionaries (.npz) of the synthetic FSR distribution"),
+            "--checkpoint": dict(help="resume from / save to this file (kept until the run completes)"),
             **{
                 f"--{name}": _required(f"output: {name}")
                 for name in ("metrics", "samples", "dictionaries", "provenance")

@@ -68,4 +68,3 @@ def run(action: str, manifest, files: list, root=None) -> None:
         print("\n".join(problems), file=sys.stderr)
         raise SystemExit(f"{len(problems)} file(s) differ from {manifest}")
     print(f"all files under {root or Path(manifest).parent} match {manifest}")
-

@@ -302,3 +302,41 @@ def test_patches_are_block_aligned_and_their_coarse_windows_sit_under_them():
     np.testing.assert_array_equal(windows[3].reshape(4, 4)[1:3, 1:3], coarse[0].reshape(4, 4)[2:, 2:])
     with pytest.raises(ValueError, match="no 4×4 patch"):
         block_patches(np.zeros((1, 4)), 4)
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("stop_at", [3, 6])  # after the first checkpoint; at the last evaluation
+def test_a_killed_run_resumed_from_its_checkpoint_ends_with_the_same_bytes(problem, multi_run, tmp_path, stop_at):
+    truth, train, pool, reference = problem
+    atoms = [truth[f"W{level}"] for level in (1, 2, 3)]
+    path = tmp_path / "run.npz"
+
+    class StopsOnce(e5_fsr.PyramidEvaluator):
+        def __call__(self, step, gan):
+            if step == stop_at and not path.with_suffix(".stopped").exists():
+                path.with_suffix(".stopped").touch()
+                raise Interrupted
+            return super().__call__(step, gan)
+
+    def run():
+        return e5_fsr.train_run(
+            "fsr", MODEL, "all", {"critics": "all"}, TRAINING, 2, 9, train, pool[reference["reference_index"]],
+            reference, 3, atoms, checkpoint_path=path,
+        )  # fmt: skip
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(e5_fsr, "PyramidEvaluator", StopsOnce)
+        with pytest.raises(Interrupted):
+            run()
+        assert path.exists(), "the run saved a checkpoint before it was stopped"
+        frame, samples, dictionaries = run()
+    expected = multi_run
+    assert frame.drop(columns="wall_clock_s").to_csv() == expected[0].drop(columns="wall_clock_s").to_csv()
+    for got, want in ((samples, expected[1]), (dictionaries, expected[2])):
+        assert sorted(got) == sorted(want)
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key], err_msg=key)
+    assert not path.exists(), "a completed run removes its checkpoint"

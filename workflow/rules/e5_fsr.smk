@@ -70,6 +70,8 @@ rule e5_train:
         settings=lambda wildcards: e5_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
         truth=e5_truth_flag,
+        # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
+        checkpoint="results/checkpoints/e5/{dataset}/{variant}.npz",
     wildcard_constraints:
         dataset="|".join(E5_SPARSITY_DATASETS),
     log:
@@ -86,7 +88,8 @@ rule e5_train:
         "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings {params.settings:q} --seed {params.seed} --data {input.data} --reference {input.reference}"
         " {params.truth} --metrics {output.metrics} --samples {output.samples}"
-        " --dictionaries {output.dictionaries} --provenance {output.provenance} > {log} 2>&1"
+        " --dictionaries {output.dictionaries} --provenance {output.provenance}"
+        " --checkpoint {params.checkpoint} > {log} 2>&1"
 
 
 rule e5_sparsity:

@@ -19,6 +19,17 @@ import numpy as np
 from gantheory import io
 
 
+def run_fingerprint(spec: list, *arrays: np.ndarray) -> str:
+    """SHA-256 of everything that defines a run (JSON-able settings, then its data as float32 bytes): a
+    checkpoint written by any other run is never resumed."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode())
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array, np.float32).tobytes())
+    return digest.hexdigest()
+
+
 class CheckpointError(ValueError):
     """A checkpoint file that cannot be read back."""
 

@@ -73,17 +73,6 @@ class Evaluator:
         return rows
 
 
-def run_fingerprint(dataset_name, dataset, variant_name, variant, seeds, seed, real) -> str:
-    """SHA-256 of everything that defines a run: a checkpoint of any other run is never resumed."""
-    import hashlib
-    import json
-
-    spec = json.dumps([dataset_name, dataset, variant_name, variant, seeds, seed], sort_keys=True)
-    digest = hashlib.sha256(spec.encode())
-    digest.update(np.ascontiguousarray(real, np.float32).tobytes())
-    return digest.hexdigest()
-
-
 def train_run(
     dataset_name: str,
     dataset: dict,
@@ -100,7 +89,7 @@ def train_run(
     """Train `seeds` stacked WGAN-GPs from `run_seed` (the K stacked seeds derive from it); return (tidy
     metrics, final samples (K, n, d), engine config). With `checkpoint_path` the run resumes from (and
     keeps) a checkpoint there until it completes."""
-    from gantheory.train.checkpoint import Checkpoint
+    from gantheory.train.checkpoint import Checkpoint, run_fingerprint
     from gantheory.train.gan import WGANGP
 
     flat_real = real.reshape(len(real), -1)
@@ -112,7 +101,7 @@ def train_run(
     gan = WGANGP(config, flat_real, run_seed)
     checkpoint = None
     if checkpoint_path is not None:
-        fingerprint = run_fingerprint(dataset_name, dataset, variant_name, variant, seeds, run_seed, flat_real)
+        fingerprint = run_fingerprint([dataset_name, dataset, variant_name, variant, seeds, run_seed], flat_real)
         checkpoint = Checkpoint(checkpoint_path, fingerprint)
     label = f"E4 {dataset_name} {variant_name}"
     log = gan.train(steps, eval_every, evaluator, label=label, checkpoint=checkpoint, metric="fd")

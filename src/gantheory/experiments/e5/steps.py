@@ -74,10 +74,12 @@ def train(
     dictionaries,
     provenance,
     truth=None,
+    checkpoint=None,
     threads=None,
 ) -> None:
     """One (dataset, critic variant), every seed stacked → metrics.csv, samples, dictionaries, run record.
-    `settings`: {dataset: its e5.datasets entry, variant: its e5.variants entry, training, seeds}."""
+    `settings`: {dataset: its e5.datasets entry, variant: its e5.variants entry, training, seeds}; with
+    `checkpoint`, a killed run started again resumes from its last evaluation."""
     import numpy as np
 
     from gantheory import io
@@ -110,6 +112,7 @@ def train(
         real,
         LEVELS,
         truth_atoms,
+        checkpoint,
     )
     shown = np.linspace(0, len(reference_top) - 1, spec["keep_samples"]).astype(int)  # spread: files may be sorted
     for level, image in enumerate(decompositions(reference_top[shown], LEVELS)["level"], 1):

@@ -120,7 +120,12 @@ class MultiResolutionGAN:
     def atoms(self, level: int, which: str = "raw") -> np.ndarray:
         return (self.generator if which == "raw" else self.ema_generator).atoms(level).numpy()
 
-    def train(self, steps: int, eval_every: int, evaluate=None, label: str = ""):
+    def state_variables(self) -> list:
+        """All a checkpoint needs: the descent-ascent state (the EMA average is a slot of the generator's
+        Adam) plus the RNG counter; the EMA generator is copied from that average before every evaluation."""
+        return self.gda.state_variables() + [self.stream.counter]
+
+    def train(self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None):
         def evaluation(step):
             self.sync_ema()
             return evaluate(step, self)
@@ -133,6 +138,8 @@ class MultiResolutionGAN:
             eval_every,
             evaluation if evaluate else None,
             label,
+            checkpoint=checkpoint,
+            state=self.state_variables(),
             metric="mmd",
             metric_where=top,
         )
@@ -203,15 +210,23 @@ def train_run(
     reference: dict,
     levels: int,
     truth_atoms: list | None = None,
+    checkpoint_path=None,
 ):
     """Train `seeds` stacked multi-resolution GANs from `run_seed` (the step derives it); return (tidy
-    metrics, final samples, dictionaries)."""
+    metrics, final samples, dictionaries). With `checkpoint_path` the run resumes from (and keeps) a
+    checkpoint there until it completes."""
+    from gantheory.train.checkpoint import Checkpoint, run_fingerprint
+
     train_top = np.asarray(train_top, np.float32).reshape(len(train_top), -1)
     gan = MultiResolutionGAN(dataset, training, variant, pyramid(train_top, levels), seeds, run_seed)
     evaluator = PyramidEvaluator(reference_top, reference, levels, truth_atoms)
     steps = dataset["steps"]
     eval_every = max(1, steps // dataset["evaluations"])
-    log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}")
+    checkpoint = None
+    if checkpoint_path is not None:
+        spec = [dataset_name, dataset, variant_name, variant, training, seeds, run_seed, truth_atoms is not None]
+        checkpoint = Checkpoint(checkpoint_path, run_fingerprint(spec, train_top, reference_top))
+    log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}", checkpoint=checkpoint)
     frame = log.to_frame({"experiment": "E5", "dataset": dataset_name, "variant": variant_name})
     samples = {}
     for which in GENERATORS:
