@@ -104,6 +104,7 @@ COMMANDS = [
         {
             "--generator": _required(choices=["particles", "mlp"]),
             "--families": dict(nargs="+", help="only these families of e2.families (default: all)"),
+            "--checkpoints": dict(help="a folder: one checkpoint per family, resumed from, removed once done"),
             "--settings": SETTINGS,
             "--seed": SEED,
             **{f"--{name}": _required(f"output: {name}") for name in ("metrics", "samples", "provenance")},

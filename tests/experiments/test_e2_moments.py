@@ -109,3 +109,49 @@ def test_unknown_family_or_generator_is_refused_by_name():
     del bad["generators"]["mlp"]["widths"]
     with pytest.raises(ValueError, match="e2.generators.mlp.widths"):
         check_settings(copy.deepcopy(SETTINGS) | {"generators": bad["generators"]}, "train", "mlp")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_a_killed_job_resumes_each_family_from_its_checkpoint_with_the_same_results(tmp_path, monkeypatch):
+    """Two families in turn, stopped during the second one's last evaluation: the restart takes the first
+    from its complete checkpoint (no evaluation runs again) and the second from its last one."""
+    families = ["polynomial_ascent", "mmd"]
+    expected = e2.train_generator("particles", SETTINGS, 3, families)
+    evaluate, calls = e2.MomentGAN.evaluate, []
+
+    def counted(self, step, settings, with_mmd=True):
+        calls.append((self.family.__class__.__name__, step))
+        if len(calls) == 5:  # both schedules are steps 0, 1, 4: polynomial_ascent's three, mmd's 0, here its 1
+            raise Interrupted
+        return evaluate(self, step, settings, with_mmd)
+
+    monkeypatch.setattr(e2.MomentGAN, "evaluate", counted)
+    with pytest.raises(Interrupted):
+        e2.train_generator("particles", SETTINGS, 3, families, tmp_path / "checkpoints")
+    assert sorted(p.name for p in (tmp_path / "checkpoints").iterdir()) == ["mmd.npz", "polynomial_ascent.npz"]
+    stopped_in = calls[-1][0]
+    calls.clear()
+    frame, points, _ = e2.train_generator("particles", SETTINGS, 3, families, tmp_path / "checkpoints")
+    assert calls == [(stopped_in, 1), (stopped_in, 4)]  # the first family not again, mmd from where it stopped
+    assert frame.to_csv() == expected[0].to_csv()
+    assert sorted(points) == sorted(expected[1])
+    for key in points:
+        np.testing.assert_array_equal(points[key], expected[1][key])
+    assert (tmp_path / "checkpoints" / "mmd.npz").exists()  # complete checkpoints stay until the step's outputs exist
+
+
+def test_the_train_step_removes_its_checkpoints_once_its_outputs_are_written(tmp_path, monkeypatch):
+    from gantheory.experiments.e2 import steps
+
+    # TensorFlow refuses thread settings once started (earlier tests started it): keep only the seeding
+    monkeypatch.setattr("gantheory.seeding.enable_tensorflow_determinism", lambda seed, _: tf.random.set_seed(seed))
+
+    out = tmp_path / "out"
+    settings = {key: SETTINGS[key] for key in ("bandwidth_factor", "eval_samples", "families", "generators", "init",
+                                               "moment_orders", "particles", "seeds", "targets")}  # fmt: skip
+    steps.train("particles", settings, 3, out / "metrics.csv", out / "samples.npz", out / "provenance.json",
+                families=["mmd"], checkpoints=tmp_path / "checkpoints")  # fmt: skip
+    assert (out / "metrics.csv").exists() and not (tmp_path / "checkpoints").exists()

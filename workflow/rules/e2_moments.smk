@@ -34,6 +34,8 @@ rule e2_train:
     params:
         settings=lambda wildcards: e2_settings(config, "train", wildcards.generator),
         seed=config["seed"],
+        # Not an output: Snakemake deletes a killed job's outputs, and the checkpoints must survive to resume.
+        checkpoints="results/checkpoints/e2/{generator}",
     wildcard_constraints:
         generator="|".join(E2_GENERATORS),
     log:
@@ -49,7 +51,7 @@ rule e2_train:
     shell:
         "python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
         " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics}"
-        " --samples {output.samples} --provenance {output.provenance} > {log} 2>&1"
+        " --samples {output.samples} --provenance {output.provenance} --checkpoints {params.checkpoints} > {log} 2>&1"
 
 
 rule e2_outputs:

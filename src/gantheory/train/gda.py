@@ -172,6 +172,7 @@ def run_training(
     state: list | None = None,
     metric: str | None = None,
     metric_where: dict | None = None,
+    keep_complete: bool = False,
 ) -> TrainingLog:
     """The one outer loop: chunks of compiled steps, an evaluation between chunks, divergence per seed.
 
@@ -179,7 +180,9 @@ def run_training(
     −1 if never); the others keep training — callers mask diverged seeds out of their figures.
     With a `checkpoint` (train.checkpoint.Checkpoint) the variables in `state` and the log are saved after
     every evaluation and restored on start, so a killed run resumes where it was; the checkpoint is
-    removed once the run is complete. Wall-clock continues from the saved value.
+    removed once the run is complete — or, with `keep_complete`, saved complete and kept (a job that trains
+    several runs in turn removes them once its outputs are written; a complete run restarts as a no-op).
+    Wall-clock continues from the saved value.
     After every evaluation (every chunk without `evaluate`) one progress line goes to the log: step/total,
     the median over seeds of `metric` in the evaluation's rows (those matching `metric_where`), the median
     critic loss of the last chunk, elapsed and ETA (gantheory.progress); nothing of it reaches the log object.
@@ -211,7 +214,7 @@ def run_training(
                     if finite.size and finite.any():  # closed-form families have no critic (loss 0)
                         headline["critic loss"] = float(np.median(finite))
                 progress.log(done, headline)
-            if checkpoint is not None and done < steps:
+            if checkpoint is not None and (done < steps or keep_complete):
                 checkpoint.save(state, log)
         resumed = False
         if done >= steps:
@@ -225,6 +228,6 @@ def run_training(
         bad = ~(np.isfinite(d_loss) & np.isfinite(g_loss))
         log.diverged_step[bad & (log.diverged_step < 0)] = done
     progress.close()
-    if checkpoint is not None:
+    if checkpoint is not None and not keep_complete:
         checkpoint.remove()
     return log

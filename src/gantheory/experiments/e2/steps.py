@@ -29,8 +29,21 @@ def exact(settings: dict, seed: int, gauss_hermite, dirac, floors) -> None:
     io.write_csv(floors, computed.sampling_floors(targets, settings["particles"], settings["floor_repeats"], seed))
 
 
-def train(generator: str, settings: dict, seed: int, metrics, samples, provenance, families=None, threads=None) -> None:
-    """Every family (or the named ones) against one generator kind → metrics.csv, final points, run record."""
+def train(
+    generator: str,
+    settings: dict,
+    seed: int,
+    metrics,
+    samples,
+    provenance,
+    families=None,
+    checkpoints=None,
+    threads=None,
+) -> None:
+    """Every family (or the named ones) against one generator kind → metrics.csv, final points, run record.
+    With `checkpoints` (a folder), a killed job started again resumes; the folder goes once the outputs exist."""
+    from pathlib import Path
+
     from gantheory import io
     from gantheory import provenance as records
     from gantheory.experiments.e2.training import train_generator
@@ -39,7 +52,7 @@ def train(generator: str, settings: dict, seed: int, metrics, samples, provenanc
     settings = check_settings(settings, "train", generator)
     tf_seed = derive_seed(seed, "e2", generator)
     enable_tensorflow_determinism(tf_seed, threads or 1)
-    rows, points, seconds = train_generator(generator, settings, seed, families)
+    rows, points, seconds = train_generator(generator, settings, seed, families, checkpoints)
     io.write_csv(metrics, rows)
     io.write_npz(samples, **points)
     records.write_run_record(
@@ -55,6 +68,11 @@ def train(generator: str, settings: dict, seed: int, metrics, samples, provenanc
         generator=generator,
         wall_clock_s=seconds,
     )
+    if checkpoints is not None:  # each family left its complete checkpoint: the job is done, they go
+        for name in seconds:
+            (Path(checkpoints) / f"{name}.npz").unlink(missing_ok=True)
+        if Path(checkpoints).is_dir() and not any(Path(checkpoints).iterdir()):
+            Path(checkpoints).rmdir()
 
 
 def load_results(settings: dict, gauss_hermite, dirac, floors, metrics: list) -> dict:

@@ -17,6 +17,8 @@ tolerances. Evaluations are log-spaced in steps (`evaluation_schedule`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keras
 import numpy as np
 import pandas as pd
@@ -184,6 +186,10 @@ class MomentGAN:
         )
         self.train_steps = self.gda.compile_chunk()
 
+    def state_variables(self) -> list:
+        """All a checkpoint needs: the descent-ascent state (family, generator, optimisers) and the RNG counter."""
+        return self.gda.state_variables() + [self.stream.counter]
+
     @property
     def generator_kind(self) -> str:
         return "particles" if isinstance(self.generator, Particles) else "mlp"
@@ -242,9 +248,12 @@ class MomentGAN:
         return out
 
 
-def train_family(family_name: str, generator_kind: str, settings: dict, seed: int):
+def train_family(family_name: str, generator_kind: str, settings: dict, seed: int, checkpoint_path=None):
     """Train every run of one (family, generator). Returns (tidy metrics, final points {run label: (N,)},
-    wall-clock seconds); the metrics hold no timings, so identical runs give identical files."""
+    wall-clock seconds); the metrics hold no timings, so identical runs give identical files. With
+    `checkpoint_path` the run resumes from a checkpoint there, which it leaves complete (the step removes it)."""
+    from gantheory.train.checkpoint import Checkpoint, run_fingerprint
+
     if family_name not in settings["families"]:
         raise ValueError(
             f"family {family_name!r} is not in e2.families; expected one of {sorted(settings['families'])}"
@@ -258,6 +267,9 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
     gan = MomentGAN(family, generator, runs, targets_of(settings), settings, run_seed)
     steps = family["steps"]
     chunk, schedule = evaluation_schedule(steps, family["evaluations"])
+    checkpoint = None
+    if checkpoint_path is not None:
+        checkpoint = Checkpoint(checkpoint_path, run_fingerprint([family_name, generator_kind, settings, run_seed]))
     log = run_training(
         gan.train_steps,
         len(runs),
@@ -265,7 +277,10 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
         chunk,
         lambda step: gan.evaluate(step, settings, with_mmd=step in (0, steps)) if step in schedule else [],
         label=f"E2 {family_name} {generator_kind}",
+        checkpoint=checkpoint,
+        state=gan.state_variables(),
         metric="w1",
+        keep_complete=True,
     )
     labels = {"experiment": "E2", "family": family_name, "kind": family["kind"], "strict": gan.family.strict,
               "generator": generator_kind}  # fmt: skip
@@ -290,11 +305,15 @@ def evaluation_schedule(steps: int, evaluations: int) -> tuple[int, set[int]]:
     return chunk, {0, steps, *(int(min(steps, chunk * round(g / chunk))) for g in grid)}
 
 
-def train_generator(generator_kind: str, settings: dict, seed: int, families: list[str] | None = None):
-    """Every family (or the named ones) against one generator kind: (metrics, final points, seconds per family)."""
+def train_generator(
+    generator_kind: str, settings: dict, seed: int, families: list[str] | None = None, checkpoints=None
+):
+    """Every family (or the named ones) against one generator kind: (metrics, final points, seconds per family).
+    With `checkpoints` (a folder), one checkpoint per family there: a killed job resumes where it was."""
     frames, points, seconds = [], {}, {}
     for name in families or list(settings["families"]):
-        frame, final, wall = train_family(name, generator_kind, settings, seed)
+        path = None if checkpoints is None else Path(checkpoints) / f"{name}.npz"
+        frame, final, wall = train_family(name, generator_kind, settings, seed, path)
         frames.append(frame)
         points.update(final)
         seconds[name] = wall
