@@ -60,6 +60,7 @@ COMMANDS = [
             "--table": _required("the rows (.csv, e1-prepare)"),
             **{f"--{name}": _required(f"output: {name}") for name in ("mismatch", "moments", "discriminators")},
             "--provenance": _required("output: the run record (.json)"),
+            "--checkpoint": dict(help="resume the critics from / save them to this file (kept until they are trained)"),
         },
     ),
     Command(

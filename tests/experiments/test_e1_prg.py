@@ -176,35 +176,71 @@ def test_e1_1_and_e1_2_use_the_bounds():
     assert not e1_claims.judge_e1_2(results).passed
 
 
-def test_stacked_discriminators_detect_a_copy_control_and_not_a_null():
+DISCRIMINATORS = dict(
+    noise=0.1,
+    widths=[16],
+    depths=[2],
+    steps=60,
+    batch_size=64,
+    learning_rate=1e-3,
+    beta_1=0.5,
+    beta_2=0.9,
+    gp_weight=10.0,
+    eval_samples=2000,
+    eval_chunk=1000,
+    grad_samples=200,
+)
+
+
+def _copy_and_null_cells():
     import tensorflow as tf
 
-    from gantheory.experiments.e1.discriminators import Cell, train_and_evaluate
+    from gantheory.experiments.e1.discriminators import Cell
     from gantheory.models.relu_prg import relu_prg_generator
     from gantheory.prg import get_predicate, random_hypergraph
 
     tf.config.experimental.enable_op_determinism()  # threads are whatever this test process started with
     h = random_hypergraph(8, 16, np.random.default_rng(0))
     model = relu_prg_generator(h, get_predicate("copy"), 8, "cube", 1e-6, 0.1, 10.0)
-    cells = [Cell("copy", 16, 24, model), Cell("null#1", 24)]
-    settings = dict(
-        noise=0.1,
-        widths=[16],
-        depths=[2],
-        steps=60,
-        batch_size=64,
-        learning_rate=1e-3,
-        beta_1=0.5,
-        beta_2=0.9,
-        gp_weight=10.0,
-        eval_samples=2000,
-        eval_chunk=1000,
-        grad_samples=200,
-    )
-    rows = train_and_evaluate(cells, "cube", settings, seed=3).set_index("cell")
+    return [Cell("copy", 16, 24, model), Cell("null#1", 24)]
+
+
+def test_stacked_discriminators_detect_a_copy_control_and_not_a_null():
+    from gantheory.experiments.e1.discriminators import train_and_evaluate
+
+    rows = train_and_evaluate(_copy_and_null_cells(), "cube", DISCRIMINATORS, seed=3).set_index("cell")
     assert rows.loc["copy", "z"] > 5 and rows.loc["copy", "accuracy"] > 0.55  # 60 steps of a width-16 critic
     assert abs(rows.loc["null#1", "z"]) < 3.5 and abs(rows.loc["null#1", "accuracy"] - 0.5) < 0.05
     assert (rows["grad_p99"] > 0).all() and (rows["eval_samples"] == 2000).all()
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_critics_killed_mid_training_resume_from_their_checkpoint_to_the_same_numbers(tmp_path):
+    from gantheory.experiments.e1.discriminators import train_and_evaluate
+    from gantheory.train.checkpoint import Checkpoint
+
+    class StopsAfterThirdSave(Checkpoint):
+        saves = 0
+
+        def save(self, variables, log):
+            super().save(variables, log)
+            StopsAfterThirdSave.saves += 1
+            if StopsAfterThirdSave.saves == 3:  # step 6 of 60 saved, then the process "dies"
+                raise Interrupted
+
+    timings = ["train_s", "eval_s"]
+    settings = {**DISCRIMINATORS, "widths": [8, 16]}  # two sizes: every size's state must come back
+    expected = train_and_evaluate(_copy_and_null_cells(), "cube", settings, seed=3).drop(columns=timings)
+    path = tmp_path / "critics.npz"
+    with pytest.raises(Interrupted):
+        train_and_evaluate(_copy_and_null_cells(), "cube", settings, 3, checkpoint=StopsAfterThirdSave(path, "run"))
+    assert path.exists()
+    resumed = train_and_evaluate(_copy_and_null_cells(), "cube", settings, 3, checkpoint=Checkpoint(path, "run"))
+    assert resumed.drop(columns=timings).to_csv() == expected.to_csv()
+    assert not path.exists(), "trained critics remove their checkpoint"
 
 
 def test_generator_check_explains_every_ramp_mismatch():

@@ -39,6 +39,8 @@ rule e1_target:
     params:
         settings=e1_settings(config, "target"),
         seed=config["seed"],
+        # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
+        checkpoint="results/checkpoints/e1/{target}.npz",
     wildcard_constraints:
         target="|".join(E1_TARGETS),
     log:
@@ -55,7 +57,7 @@ rule e1_target:
         "python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
         " --mismatch {output.mismatch} --moments {output.moments} --discriminators {output.discriminators}"
-        " --provenance {output.provenance} > {log} 2>&1"
+        " --provenance {output.provenance} --checkpoint {params.checkpoint} > {log} 2>&1"
 
 
 rule e1_outputs:

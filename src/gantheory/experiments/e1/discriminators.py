@@ -25,6 +25,7 @@ from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.progress import Progress
 from gantheory.seeding import derive_seed
+from gantheory.train.gda import run_training
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,11 @@ class SizedDiscriminators:
         self.gp_weight = settings["gp_weight"]
         self.last_critic_loss = tf.Variable(tf.zeros(k), trainable=False, name=f"last_loss_w{width}_d{depth}")
 
+    def state_variables(self) -> list:
+        """Weights, optimiser slots and the last losses: what a checkpoint holds to continue exactly."""
+        models = self.critic.variables + self.classifier.variables
+        return models + list(self.critic_opt.variables) + list(self.classifier_opt.variables) + [self.last_critic_loss]
+
     def f(self, x):
         """Critic values (K, B, 1) on the cells' own coordinates."""
         return self.critic(x * self.mask)
@@ -132,9 +138,12 @@ class SizedDiscriminators:
         return tf.norm(tape.gradient(values, x), axis=-1)  # (K, B)
 
 
-def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int, label: str = "") -> pd.DataFrame:
-    """Train the critics and classifiers of every (width, depth) on the cells, then evaluate them on held-out
-    samples; one row per (width, depth, cell)."""
+def train_and_evaluate(
+    cells: list[Cell], target: str, settings: dict, seed: int, label: str = "", checkpoint=None
+) -> pd.DataFrame:
+    """Train the critics and classifiers of every (width, depth) on the cells through the engine's outer loop
+    (resumable from `checkpoint`, a train.checkpoint.Checkpoint), then evaluate them on held-out samples;
+    one row per (width, depth, cell). There is no generator step: the cells' generators are fixed."""
     stacks = Stacks(cells, target, settings["noise"])
     k, batch = len(cells), settings["batch_size"]
     sizes = [
@@ -144,7 +153,7 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
     ]
     stream = derive_seed(seed, "train")
     eps_key = tf.constant(derive_seed(stream, "interpolation"), tf.int64)
-    counter = tf.Variable(0, dtype=tf.int64)
+    counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
 
     @tf.function
     def chunk(steps):
@@ -155,23 +164,24 @@ def train_and_evaluate(cells: list[Cell], target: str, settings: dict, seed: int
             for disc in sizes:
                 disc.step(real, fake, eps)
 
-    start = time.perf_counter()
-    steps, every = settings["steps"], max(1, settings["steps"] // 20)
-    progress = Progress(steps, label or f"E1 {target}")
-    done = 0
-    while done < steps:
-        n = min(every, steps - done)
+    def train_steps(n: int):
         chunk(tf.constant(n, tf.int64))
-        done += n
-        progress.update(n)
         losses = np.concatenate([disc.last_critic_loss.numpy() for disc in sizes])
-        progress.log(done, {"median critic loss": float(np.median(losses))})
-    progress.close()
-    train_s = time.perf_counter() - start
+        return losses, np.zeros_like(losses)
+
+    steps = settings["steps"]
+    label = label or f"E1 {target}"
+    state = [v for disc in sizes for v in disc.state_variables()] + [counter]
+    log = run_training(
+        train_steps, len(sizes) * k, steps, max(1, steps // 20), label=label, checkpoint=checkpoint, state=state
+    )
+    train_s = log.wall_clock_s[-1]  # continued across a resume
+    start = time.perf_counter()
     rows = evaluate(sizes, stacks, settings, seed)
-    eval_s = time.perf_counter() - start - train_s
+    eval_s = time.perf_counter() - start
     summary = {"held-out median z": float(rows["z"].median()), "median accuracy": float(rows["accuracy"].median())}
-    progress.log(steps, {**summary, "evaluation s": eval_s})
+    with Progress(steps, label, initial=steps) as progress:
+        progress.log(steps, {**summary, "evaluation s": eval_s})
     rows["train_s"] = train_s
     rows["eval_s"] = eval_s
     return rows

@@ -242,11 +242,21 @@ def discriminator_cells(table: pd.DataFrame, hypergraphs: dict, target: str, set
     return cells
 
 
-def run_discriminators(table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict, seed: int) -> pd.DataFrame:
+def run_discriminators(
+    table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict, seed: int, checkpoint_path=None
+) -> pd.DataFrame:
+    """Critics and classifiers of every size against every row's generator and the nulls of one target; with
+    `checkpoint_path`, a killed run resumes its training there (the checkpoint goes once training completes)."""
     from gantheory.experiments.e1.discriminators import train_and_evaluate
+    from gantheory.train.checkpoint import Checkpoint, run_fingerprint
 
     cells = discriminator_cells(table, hypergraphs, target, settings)
     disc = {**settings["discriminators"], "noise": settings["cube_noise"]}
-    rows = train_and_evaluate(cells, target, disc, derive_seed(seed, "e1", "discriminators", target), f"E1 {target}")
+    run_seed = derive_seed(seed, "e1", "discriminators", target)
+    checkpoint = None
+    if checkpoint_path is not None:
+        spec = [target, settings, run_seed, table.to_csv(index=False)]
+        checkpoint = Checkpoint(checkpoint_path, run_fingerprint(spec, *(hypergraphs[k] for k in sorted(hypergraphs))))
+    rows = train_and_evaluate(cells, target, disc, run_seed, f"E1 {target}", checkpoint)
     rows.insert(0, "target", target)
     return rows

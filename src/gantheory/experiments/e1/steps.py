@@ -61,10 +61,12 @@ def target(
     moments,
     discriminators,
     provenance,
+    checkpoint=None,
     threads=None,
 ) -> None:
     """Everything that needs the Keras generators of one target, in one TensorFlow process: the E1.1
-    check, the E1.3 moments and the E1.4–E1.6 critics and classifiers, and the run record."""
+    check, the E1.3 moments and the E1.4–E1.6 critics and classifiers, and the run record. With
+    `checkpoint`, a killed job started again resumes the critics' training where it was."""
     import time
 
     from gantheory import io
@@ -81,7 +83,7 @@ def target(
     start, cpu = time.perf_counter(), _cpu_seconds()
     check, moment_rows = check_generators(rows, graphs, settings, seed, [target])
     check_s = time.perf_counter() - start
-    detection = run_discriminators(rows, graphs, target, settings, seed)
+    detection = run_discriminators(rows, graphs, target, settings, seed, checkpoint)
     timing = {
         "check_s": check_s,
         "train_s": float(detection.pop("train_s").iloc[0]),
