@@ -25,6 +25,13 @@ SEED = _required("the root seed (config key `seed`)", type=int)
 PROFILE = _required("the config profile (smoke, default, paper): some claims are judged only in some")
 E3_RUNS = {f"--{name}": _required(f"runs.csv of the {name} family") for name in ("optimal", "first-order", "ttur")}
 E3_MAIN = {"--main-step-size": _required("config key e3.main_step_size: E3.1–E3.4's step size", type=float)}
+FIGURE, TABLE = " (.pdf; .png beside it)", " (.md; .tex and .csv beside it)"  # what an output flag's path names
+CHECKPOINT = dict(help="resume from / save to this file (not an output: kept until the run completes)")
+
+
+def _outputs(**described: str) -> dict:
+    """Required output flags, `name="what it is"` → `--name` (underscores become dashes)."""
+    return {f"--{name.replace('_', '-')}": _required(f"output: {text}") for name, text in described.items()}
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ COMMANDS = [
             "--table": _required("the rows (.csv, e1-prepare)"),
             **{f"--{name}": _required(f"output: {name}") for name in ("mismatch", "moments", "discriminators")},
             "--provenance": _required("output: the run record (.json)"),
-            "--checkpoint": dict(help="resume the critics from / save them to this file (kept until they are trained)"),
+            "--checkpoint": CHECKPOINT,
         },
     ),
     Command(
@@ -73,19 +80,16 @@ COMMANDS = [
             "--certificates": _required("the W1 certificates (.csv, e1-prepare)"),
             **{f"--{name}": _required(f"every target's {name}.csv", nargs="+") for name in ("mismatch", "moments")},
             "--discriminators": _required("every target's discriminators.csv", nargs="+"),
-            **{
-                f"--{name}": _required(f"output: {text}")
-                for name, text in (
-                    ("claims", "the claims CSV"),
-                    ("z-heatmap", "held-out z of every cell and size (.pdf; .png beside it)"),
-                    ("accuracy-heatmap", "classifier accuracy of every cell and size (.pdf; .png beside it)"),
-                    ("w1-bound", "certified W1 bounds vs the critics' limits (.pdf; .png beside it)"),
-                    ("detection-table", "the detection table (.md; .tex and .csv beside it)"),
-                    ("moments-table", "the moment table (.md; .tex and .csv beside it)"),
-                    ("w1-table", "the W1 table (.md; .tex and .csv beside it)"),
-                    ("check-table", "the generator-check table (.md; .tex and .csv beside it)"),
-                )
-            },
+            **_outputs(
+                claims="the claims CSV",
+                z_heatmap="held-out z of every cell and size" + FIGURE,
+                accuracy_heatmap="classifier accuracy of every cell and size" + FIGURE,
+                w1_bound="certified W1 bounds vs the critics' limits" + FIGURE,
+                detection_table="the detection table" + TABLE,
+                moments_table="the moment table" + TABLE,
+                w1_table="the W1 table" + TABLE,
+                check_table="the generator-check table" + TABLE,
+            ),
         },
     ),
     Command(
@@ -121,17 +125,14 @@ COMMANDS = [
             "--metrics": _required("every generator kind's metrics.csv", nargs="+"),
             "--samples": _required("every generator kind's samples.npz", nargs="+"),
             "--profile": PROFILE,
-            **{
-                f"--{name}": _required(f"output: {text}")
-                for name, text in (
-                    ("claims", "the claims CSV"),
-                    ("densities", "final densities (.pdf; .png beside it)"),
-                    ("trajectories", "W1 and objective trajectories (.pdf; .png beside it)"),
-                    ("topology", "the exact checks (.pdf; .png beside it)"),
-                    ("gaps-table", "the moment-gap table (.md; .tex and .csv beside it)"),
-                    ("gauss-hermite-table", "the Gauss–Hermite table (.md; .tex and .csv beside it)"),
-                )
-            },
+            **_outputs(
+                claims="the claims CSV",
+                densities="final densities" + FIGURE,
+                trajectories="W1 and objective trajectories" + FIGURE,
+                topology="the exact checks" + FIGURE,
+                gaps_table="the moment-gap table" + TABLE,
+                gauss_hermite_table="the Gauss–Hermite table" + TABLE,
+            ),
         },
     ),
     Command(
@@ -154,11 +155,11 @@ COMMANDS = [
             **E3_RUNS,
             "--curves": _required("every family's curves.csv", nargs="+"),
             "--examples": _required("every family's examples.npz", nargs="+"),
-            "--heatmap": _required("output: the success heatmap (.pdf; .png beside it)"),
-            "--ttur-figure": _required("output: the TTUR ratio curves (.pdf; .png beside it)"),
-            "--trajectories": _required("output: example trajectories (.pdf; .png beside it)"),
-            "--tv-curves": _required("output: TV curves (.pdf; .png beside it)"),
-            "--table": _required("output: the outcome table (.md; .tex and .csv beside it)"),
+            "--heatmap": _required("output: the success heatmap" + FIGURE),
+            "--ttur-figure": _required("output: the TTUR ratio curves" + FIGURE),
+            "--trajectories": _required("output: example trajectories" + FIGURE),
+            "--tv-curves": _required("output: TV curves" + FIGURE),
+            "--table": _required("output: the outcome table" + TABLE),
         },
     ),
     Command(
@@ -225,7 +226,7 @@ COMMANDS = [
             "--seed": SEED,
             "--data": _required("the dataset (.npz)"),
             "--classifier": dict(help="classifier weights (.npz) for image datasets"),
-            "--checkpoint": dict(help="resume from / save to this file (kept until the run completes)"),
+            "--checkpoint": CHECKPOINT,
             **{f"--{name}": _required(f"output: {name}") for name in ("metrics", "samples", "provenance")},
         },
     ),
@@ -244,20 +245,17 @@ COMMANDS = [
             "--samples": _required("every training run's samples.npz", nargs="+"),
             "--reference": _required("the papers' reported numbers (YAML)"),
             "--profile": PROFILE,
-            **{
-                f"--{name}": _required(f"output: {text}")
-                for name, text in (
-                    ("claims", "the claims CSV"),
-                    ("saddle-figure", "the saddle figure (.pdf; .png beside it)"),
-                    ("fd-curves", "FD curves (.pdf; .png beside it)"),
-                    ("disturbances", "FD vs disturbance (.pdf; .png beside it)"),
-                    ("toys", "toy scatter (.pdf; .png beside it)"),
-                    ("sample-grids", "image samples (.pdf; .png beside it)"),
-                    ("final-table", "the final table (.md; .tex and .csv beside it)"),
-                    ("wallclock-figure", "FD vs wall-clock (.pdf; .png beside it)"),
-                    ("wallclock-table", "the measured wall-clock (.csv)"),
-                )
-            },
+            **_outputs(
+                claims="the claims CSV",
+                saddle_figure="the saddle figure" + FIGURE,
+                fd_curves="FD curves" + FIGURE,
+                disturbances="FD vs disturbance" + FIGURE,
+                toys="toy scatter" + FIGURE,
+                sample_grids="image samples" + FIGURE,
+                final_table="the final table" + TABLE,
+                wallclock_figure="FD vs wall-clock" + FIGURE,
+                wallclock_table="the measured wall-clock (.csv)",
+            ),
         },
     ),
     Command(
@@ -296,7 +294,7 @@ COMMANDS = [
             "--data": _required("the dataset (.npz)"),
             "--reference": _required("its reference (.json, e5-reference)"),
             "--truth": dict(help="ground-truth dictionaries (.npz) of the synthetic FSR distribution"),
-            "--checkpoint": dict(help="resume from / save to this file (kept until the run completes)"),
+            "--checkpoint": CHECKPOINT,
             **{
                 f"--{name}": _required(f"output: {name}")
                 for name in ("metrics", "samples", "dictionaries", "provenance")
@@ -326,19 +324,16 @@ COMMANDS = [
             "--samples": _required("every training run's samples.npz", nargs="+"),
             "--references": _required("each trained dataset's reference (.json)", nargs="+"),
             "--profile": PROFILE,
-            **{
-                f"--{name}": _required(f"output: {text}")
-                for name, text in (
-                    ("claims", "the claims CSV"),
-                    ("level-curves", "MMD per head (.pdf; .png beside it)"),
-                    ("band-curves", "MMD per band of the top image (.pdf; .png beside it)"),
-                    ("pyramids", "sample pyramids (.pdf; .png beside it)"),
-                    ("final-table", "the final table (.md; .tex and .csv beside it)"),
-                    ("dictionary-table", "the dictionary table (.md; .tex and .csv beside it)"),
-                    ("sparsity-table", "the sparsity table (.md; .tex and .csv beside it)"),
-                    ("timing", "the measured wall-clock (.csv)"),
-                )
-            },
+            **_outputs(
+                claims="the claims CSV",
+                level_curves="MMD per head" + FIGURE,
+                band_curves="MMD per band of the top image" + FIGURE,
+                pyramids="sample pyramids" + FIGURE,
+                final_table="the final table" + TABLE,
+                dictionary_table="the dictionary table" + TABLE,
+                sparsity_table="the sparsity table" + TABLE,
+                timing="the measured wall-clock (.csv)",
+            ),
         },
     ),
     Command(
