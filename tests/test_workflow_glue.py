@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, copy_workflow, snakemake
@@ -102,3 +103,27 @@ def test_the_seed_table_marks_a_verdict_that_moves(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="results-seed-3"):
         seeds.table([3], ["E3"])
     assert seeds.key_number("W1 ≥ 0.785 vs 0.0267") == "0.785" and seeds.key_number("none") == "–"
+
+
+OUTPUTS_COMMANDS = {"E1": "e1-outputs", "E2": "e2-outputs", "E3": "e3-figures", "E4": "e4-outputs", "E5": "e5-outputs"}
+
+
+@pytest.mark.parametrize("experiment", sorted(OUTPUTS_COMMANDS))
+def test_outputs_are_declared_once_and_the_command_takes_exactly_those(experiment):
+    """workflow/lib/outputs.py names every output; the rule's outputs and flags come from it, and the CLI's
+    output flags of that experiment's outputs command are the same, in the same order."""
+    from gantheory.cli import COMMANDS
+    from workflow.lib.outputs import OUTPUTS, output_flags, rule_outputs
+
+    command = next(c for c in COMMANDS if c.name == OUTPUTS_COMMANDS[experiment])
+    cli_outputs = [
+        flag[2:] for flag, options in command.arguments.items() if options.get("help", "").startswith("output:")
+    ]
+    assert cli_outputs == [o.flag for o in OUTPUTS[experiment][1]]
+
+    reported = []
+    named = rule_outputs(experiment, lambda path, **kw: reported.append((path, kw)) or path)
+    assert len(set(named.values())) == len(named)  # no file declared twice
+    assert all(Path(ROOT, "workflow/rules", kw["caption"]).resolve().exists() for _, kw in reported)  # captions exist
+    flags = output_flags(experiment, type("Output", (), named)).split()
+    assert flags[0::2] == [f"--{o.flag}" for o in OUTPUTS[experiment][1]] and set(flags[1::2]) <= set(named.values())

@@ -1,25 +1,18 @@
-"""Names of every output a reader looks at, in one place (the rules and the tests import it)."""
+"""The workflow's names and the settings each job gets: what the rules and the tests import (outputs a reader
+looks at are declared in workflow/lib/outputs.py)."""
 
 from __future__ import annotations
 
 import json
 
-E1_FIGURES = ["e1_z_heatmap", "e1_accuracy_heatmap", "e1_w1_bound"]
-E1_TABLES = ["e1_detection", "e1_moments", "e1_w1", "e1_generator_check"]
+from workflow.lib.outputs import figure_names
+
 E2_GENERATORS = ["particles", "mlp"]  # one e2_train job per generator kind (every family inside it)
-E2_FIGURES = ["e2_densities", "e2_trajectories", "e2_topology"]
-E2_TABLES = ["e2_moment_gaps", "e2_gauss_hermite"]
 E3_FAMILIES = ["optimal", "first_order", "ttur"]
-E3_FIGURES = ["e3_success_heatmap", "e3_ttur", "e3_trajectories", "e3_tv_curves"]
-E3_TABLES = ["e3_outcomes"]
-E4_FIGURES = ["e4_saddle", "e4_fd_curves", "e4_fd_disturbances", "e4_toys", "e4_samples"]
-E4_TABLES = ["e4_final"]
-E5_FIGURES = ["e5_level_curves", "e5_band_curves", "e5_pyramids"]
-E5_TABLES = ["e5_final", "e5_dictionary", "e5_sparsity"]
 E5_SPARSITY_DATASETS = ["fsr", "digits", "mnist"]  # E5.5 fits every one; E5 trains those with variants
 EXPERIMENTS = ["E1", "E2", "E3", "E4", "E5"]
-FIGURES = E1_FIGURES + E2_FIGURES + E3_FIGURES + E4_FIGURES + E5_FIGURES
-TABLES = E1_TABLES + E2_TABLES + E3_TABLES + E4_TABLES + E5_TABLES
+FIGURES = [name for e in EXPERIMENTS for name in figure_names(e, "figure")]  # declared in workflow/lib/outputs.py
+TABLES = [name for e in EXPERIMENTS for name in figure_names(e, "table")]
 FIGURE_FORMATS = ("pdf", "png")
 TABLE_FORMATS = ("md", "tex", "csv")
 

@@ -3,6 +3,7 @@ import shlex
 from pathlib import Path
 
 from workflow.lib.integrity import corrupted_datasets
+from workflow.lib.outputs import output_flags, rule_outputs
 from workflow.lib.paths import (
     E2_GENERATORS,
     E3_FAMILIES,

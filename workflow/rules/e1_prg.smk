@@ -69,28 +69,9 @@ rule e1_outputs:
         moments=expand("results/e1/{target}/moments.csv", target=E1_TARGETS),
         discriminators=expand("results/e1/{target}/discriminators.csv", target=E1_TARGETS),
     output:
-        claims="results/claims/E1.csv",
-        z_pdf="figures/e1_z_heatmap.pdf",
-        z=report("figures/e1_z_heatmap.png", caption="../report/e1_z_heatmap.rst", category="E1 PRG"),
-        accuracy_pdf="figures/e1_accuracy_heatmap.pdf",
-        accuracy=report("figures/e1_accuracy_heatmap.png", caption="../report/e1_accuracy_heatmap.rst",
-                        category="E1 PRG"),
-        w1_pdf="figures/e1_w1_bound.pdf",
-        w1=report("figures/e1_w1_bound.png", caption="../report/e1_w1_bound.rst", category="E1 PRG"),
-        detection_md="figures/e1_detection.md",
-        detection_tex="figures/e1_detection.tex",
-        detection=report("figures/e1_detection.csv", caption="../report/e1_detection.rst", category="E1 PRG"),
-        moments_md="figures/e1_moments.md",
-        moments_tex="figures/e1_moments.tex",
-        moments=report("figures/e1_moments.csv", caption="../report/e1_moments.rst", category="E1 PRG"),
-        w1_table_md="figures/e1_w1.md",
-        w1_table_tex="figures/e1_w1.tex",
-        w1_table=report("figures/e1_w1.csv", caption="../report/e1_w1.rst", category="E1 PRG"),
-        check_md="figures/e1_generator_check.md",
-        check_tex="figures/e1_generator_check.tex",
-        check=report("figures/e1_generator_check.csv", caption="../report/e1_generator_check.rst",
-                     category="E1 PRG"),
+        **rule_outputs("E1", report),
     params:
+        outputs=lambda wildcards, output: output_flags("E1", output),
         profile=config["profile"],
     log:
         "logs/e1_outputs.log",
@@ -105,7 +86,4 @@ rule e1_outputs:
     shell:
         "python -m gantheory e1-outputs --profile {params.profile}"
         " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
-        " --moments {input.moments} --discriminators {input.discriminators} --claims {output.claims}"
-        " --z-heatmap {output.z_pdf} --accuracy-heatmap {output.accuracy_pdf} --w1-bound {output.w1_pdf}"
-        " --detection-table {output.detection_md} --moments-table {output.moments_md}"
-        " --w1-table {output.w1_table_md} --check-table {output.check_md} > {log} 2>&1"
+        " --moments {input.moments} --discriminators {input.discriminators} {params.outputs} > {log} 2>&1"

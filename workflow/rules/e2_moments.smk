@@ -63,22 +63,9 @@ rule e2_outputs:
         metrics=expand("results/e2/train/{generator}/metrics.csv", generator=E2_GENERATORS),
         samples=expand("results/e2/train/{generator}/samples.npz", generator=E2_GENERATORS),
     output:
-        claims="results/claims/E2.csv",
-        densities_pdf="figures/e2_densities.pdf",
-        densities=report("figures/e2_densities.png", caption="../report/e2_densities.rst", category="E2 Moments"),
-        trajectories_pdf="figures/e2_trajectories.pdf",
-        trajectories=report("figures/e2_trajectories.png", caption="../report/e2_trajectories.rst",
-                            category="E2 Moments"),
-        topology_pdf="figures/e2_topology.pdf",
-        topology=report("figures/e2_topology.png", caption="../report/e2_topology.rst", category="E2 Moments"),
-        gaps_md="figures/e2_moment_gaps.md",
-        gaps_tex="figures/e2_moment_gaps.tex",
-        gaps=report("figures/e2_moment_gaps.csv", caption="../report/e2_moment_gaps.rst", category="E2 Moments"),
-        gauss_hermite_md="figures/e2_gauss_hermite.md",
-        gauss_hermite_tex="figures/e2_gauss_hermite.tex",
-        gauss_hermite=report("figures/e2_gauss_hermite.csv", caption="../report/e2_gauss_hermite.rst",
-                             category="E2 Moments"),
+        **rule_outputs("E2", report),
     params:
+        outputs=lambda wildcards, output: output_flags("E2", output),
         settings=e2_settings(config, "outputs"),
         profile=config["profile"],
     log:
@@ -94,6 +81,4 @@ rule e2_outputs:
     shell:
         "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite}"
         " --dirac {input.dirac} --floors {input.floors} --metrics {input.metrics} --samples {input.samples}"
-        " --profile {params.profile} --claims {output.claims} --densities {output.densities_pdf}"
-        " --trajectories {output.trajectories_pdf} --topology {output.topology_pdf} --gaps-table {output.gaps_md}"
-        " --gauss-hermite-table {output.gauss_hermite_md} > {log} 2>&1"
+        " --profile {params.profile} {params.outputs} > {log} 2>&1"

@@ -39,23 +39,9 @@ rule e3_figures:
         curves=expand("results/e3/{family}/curves.csv", family=E3_FAMILIES),
         examples=expand("results/e3/{family}/examples.npz", family=E3_FAMILIES),
     output:
-        heatmap_pdf="figures/e3_success_heatmap.pdf",
-        heatmap=report("figures/e3_success_heatmap.png", caption="../report/e3_success_heatmap.rst",
-                       category="E3 Dynamics", labels={"figure": "success heatmap"}),
-        ttur_pdf="figures/e3_ttur.pdf",
-        ttur=report("figures/e3_ttur.png", caption="../report/e3_ttur.rst", category="E3 Dynamics",
-                    labels={"figure": "two time-scales"}),
-        trajectories_pdf="figures/e3_trajectories.pdf",
-        trajectories=report("figures/e3_trajectories.png", caption="../report/e3_trajectories.rst",
-                            category="E3 Dynamics", labels={"figure": "trajectories"}),
-        tv_pdf="figures/e3_tv_curves.pdf",
-        tv=report("figures/e3_tv_curves.png", caption="../report/e3_tv_curves.rst", category="E3 Dynamics",
-                  labels={"figure": "TV curves"}),
-        table_md="figures/e3_outcomes.md",
-        table_tex="figures/e3_outcomes.tex",
-        table=report("figures/e3_outcomes.csv", caption="../report/e3_outcomes.rst", category="E3 Dynamics",
-                     labels={"figure": "outcome table"}),
+        **rule_outputs("E3", report),
     params:
+        outputs=lambda wildcards, output: output_flags("E3", output),
         main_step_size=config["e3"]["main_step_size"],  # the only E3 key the figures read
     log:
         "logs/e3_figures.log",
@@ -70,9 +56,7 @@ rule e3_figures:
     shell:
         "python -m gantheory e3-figures --main-step-size {params.main_step_size} --optimal {input.optimal}"
         " --first-order {input.first_order} --ttur {input.ttur} --curves {input.curves}"
-        " --examples {input.examples} --heatmap {output.heatmap_pdf} --ttur-figure {output.ttur_pdf}"
-        " --trajectories {output.trajectories_pdf} --tv-curves {output.tv_pdf} --table {output.table_md}"
-        " > {log} 2>&1"
+        " --examples {input.examples} {params.outputs} > {log} 2>&1"
 
 
 rule e3_claims:

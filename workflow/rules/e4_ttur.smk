@@ -144,27 +144,9 @@ rule e4_outputs:
         samples=[f"results/e4/train/{d}/{v}/samples.npz" for d, v in E4_RUNS],
         reference=config["reference_file"],
     output:
-        claims="results/claims/E4.csv",
-        saddle_pdf="figures/e4_saddle.pdf",
-        saddle=report("figures/e4_saddle.png", caption="../report/e4_saddle.rst", category="E4 TTUR"),
-        curves_pdf="figures/e4_fd_curves.pdf",
-        curves=report("figures/e4_fd_curves.png", caption="../report/e4_fd_curves.rst", category="E4 TTUR"),
-        disturbances_pdf="figures/e4_fd_disturbances.pdf",
-        disturbances=report("figures/e4_fd_disturbances.png", caption="../report/e4_fd_disturbances.rst",
-                            category="E4 TTUR"),
-        toys_pdf="figures/e4_toys.pdf",
-        toys=report("figures/e4_toys.png", caption="../report/e4_toys.rst", category="E4 TTUR"),
-        samples_pdf="figures/e4_samples.pdf",
-        samples=report("figures/e4_samples.png", caption="../report/e4_samples.rst", category="E4 TTUR"),
-        table_md="figures/e4_final.md",
-        table_tex="figures/e4_final.tex",
-        table=report("figures/e4_final.csv", caption="../report/e4_final.rst", category="E4 TTUR"),
-        wallclock_pdf="results/e4/timing/e4_fd_wallclock.pdf",
-        wallclock=report("results/e4/timing/e4_fd_wallclock.png", caption="../report/e4_wallclock.rst",
-                         category="E4 TTUR", labels={"figure": "FD vs wall-clock"}),
-        timing=report("results/e4/timing/e4_wallclock.csv", caption="../report/e4_wallclock.rst", category="E4 TTUR",
-                      labels={"figure": "wall-clock table"}),
+        **rule_outputs("E4", report),
     params:
+        outputs=lambda wildcards, output: output_flags("E4", output),
         datasets=section_json(config["e4"], "datasets"),  # what the figures show
         threshold=config["e4"]["saddle"]["threshold"],
         hold=config["e4"]["saddle"]["hold"],
@@ -184,7 +166,4 @@ rule e4_outputs:
         " --saddle-threshold {params.threshold} --saddle-hold {params.hold} --saddle-runs {input.saddle}"
         " --saddle-paths {input.saddle_paths} --checks {input.fd_checks} --metrics {input.metrics}"
         " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
-        " --claims {output.claims} --saddle-figure {output.saddle_pdf} --fd-curves {output.curves_pdf}"
-        " --disturbances {output.disturbances_pdf} --toys {output.toys_pdf} --sample-grids {output.samples_pdf}"
-        " --final-table {output.table_md} --wallclock-figure {output.wallclock_pdf}"
-        " --wallclock-table {output.timing} > {log} 2>&1"
+        " {params.outputs} > {log} 2>&1"

@@ -125,24 +125,9 @@ rule e5_outputs:
         references=expand("results/e5/reference/{dataset}.json", dataset=E5_TRAINED),
         sparsity="results/e5/sparsity.csv",
     output:
-        claims="results/claims/E5.csv",
-        levels_pdf="figures/e5_level_curves.pdf",
-        levels=report("figures/e5_level_curves.png", caption="../report/e5_level_curves.rst", category="E5 FSR"),
-        bands_pdf="figures/e5_band_curves.pdf",
-        bands=report("figures/e5_band_curves.png", caption="../report/e5_band_curves.rst", category="E5 FSR"),
-        pyramids_pdf="figures/e5_pyramids.pdf",
-        pyramids=report("figures/e5_pyramids.png", caption="../report/e5_pyramids.rst", category="E5 FSR"),
-        final_md="figures/e5_final.md",
-        final_tex="figures/e5_final.tex",
-        final=report("figures/e5_final.csv", caption="../report/e5_final.rst", category="E5 FSR"),
-        dictionary_md="figures/e5_dictionary.md",
-        dictionary_tex="figures/e5_dictionary.tex",
-        dictionary=report("figures/e5_dictionary.csv", caption="../report/e5_dictionary.rst", category="E5 FSR"),
-        sparsity_md="figures/e5_sparsity.md",
-        sparsity_tex="figures/e5_sparsity.tex",
-        sparsity=report("figures/e5_sparsity.csv", caption="../report/e5_sparsity.rst", category="E5 FSR"),
-        timing=report("results/e5/timing/e5_wallclock.csv", caption="../report/e5_wallclock.rst", category="E5 FSR"),
+        **rule_outputs("E5", report),
     params:
+        outputs=lambda wildcards, output: output_flags("E5", output),
         settings=e5_outputs_settings(config),
         profile=config["profile"],
     log:
@@ -158,7 +143,4 @@ rule e5_outputs:
     shell:
         "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
         " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
-        " --sparsity {input.sparsity} --claims {output.claims} --level-curves {output.levels_pdf}"
-        " --band-curves {output.bands_pdf} --pyramids {output.pyramids_pdf} --final-table {output.final_md}"
-        " --dictionary-table {output.dictionary_md} --sparsity-table {output.sparsity_md} --timing {output.timing}"
-        " > {log} 2>&1"
+        " --sparsity {input.sparsity} {params.outputs} > {log} 2>&1"
