@@ -115,6 +115,19 @@ def test_e1_2_fails_without_clean_rows():
     assert not judgement.passed and judgement.measured == "no clean rows run"
 
 
+def _certificates(bound=50.0):
+    rows = [(r, t) for r in ("clean-n32", "clean-n16") for t in ("gauss", "cube")]
+    return pd.DataFrame([dict(row=r, target=t, counting_bound=bound, target_scale=11.0) for r, t in rows])
+
+
+def test_e1_2_passes_far_bounds_and_fails_a_clean_row_without_its_certificate():
+    assert e1_claims.judge_e1_2(_results(certificates=_certificates())).passed  # 50 ≥ 10 × 0.03 everywhere
+    assert not e1_claims.judge_e1_2(_results(certificates=_certificates(bound=0.2))).passed  # 0.2 < 10 × 0.03
+    missing = _certificates().query("not (row == 'clean-n16' and target == 'cube')")
+    judgement = e1_claims.judge_e1_2(_results(certificates=missing))  # raised IndexError before
+    assert not judgement.passed and "clean-n16/cube: no certificate" in judgement.measured
+
+
 # --- E1.3 -----------------------------------------------------------------------------------------
 
 

@@ -10,9 +10,10 @@ import pytest
 
 from gantheory import claims
 from gantheory.claims import judge_claims
+from gantheory.data.disturbances import DISTURBANCES as KINDS
 from gantheory.experiments.e4 import claims as e4
 
-DISTURBANCES = ("gaussian noise", "blur", "black rectangles", "salt and pepper", "mixing")
+DISTURBANCES = tuple(KINDS)  # gaussian noise, blur, black rectangles, salt and pepper, other class
 
 
 def _claim(claim_id):
@@ -42,7 +43,7 @@ def test_e4_3_passes_fd_increasing_with_every_disturbance():
     [
         {"blur": [1.0, 2.0, 1.5, 8.0]},  # one inversion: ρ = 0.8 < 1
         {"gaussian noise": [8.0, 4.0, 2.0, 1.0]},  # FD falls with the level
-        {"mixing": [1.0, 1.0, 1.0, 1.0]},  # flat: ρ undefined (nan), never a pass
+        {"other class": [1.0, 1.0, 1.0, 1.0]},  # flat: ρ undefined (nan), never a pass
         {"salt and pepper": [1.0, 4.0, 2.0, 3.0]},  # ρ = 0.4 < 0.8
     ],
     ids=["inversion", "decreasing", "flat", "salt and pepper below 0.8"],
@@ -60,6 +61,14 @@ def test_e4_3_allows_salt_and_pepper_one_inversion_only():
 
 def test_e4_3_fails_with_no_disturbance_measured():
     assert not e4.judge_e4_3({"fd_checks": _disturbances().iloc[:0]}).passed
+
+
+def test_e4_3_fails_when_one_disturbance_of_one_dataset_was_not_measured():
+    mnist = _disturbances().assign(item=lambda f: f["item"].str.replace("digits", "mnist"))
+    both = pd.concat([_disturbances(), mnist], ignore_index=True)
+    assert e4.judge_e4_3({"fd_checks": both}).passed
+    judgement = e4.judge_e4_3({"fd_checks": both[both["item"] != "mnist: blur"]})
+    assert not judgement.passed and "mnist: blur not measured" in judgement.measured
 
 
 def _train(dataset, modes, hq):

@@ -75,7 +75,12 @@ def judge_e1_2(results: dict) -> Judgement:
         return Judgement("no clean rows run", f"certified W1 ≥ {W1_FACTOR:g}× largest critic IPM upper limit", False)
     parts, ok = [], []
     for (row, target), group in disc.groupby(["cell", "target"], sort=False):
-        c = certs[(certs["row"] == row) & (certs["target"] == target)].iloc[0]
+        certified = certs[(certs["row"] == row) & (certs["target"] == target)]
+        if certified.empty:  # a clean row without its certificate is not far in W1 by default
+            ok.append(False)
+            parts.append(f"{row}/{target}: no certificate")
+            continue
+        c = certified.iloc[0]
         worst = group.sort_values("ipm_upper").iloc[-1]
         passed = c["counting_bound"] >= W1_FACTOR * worst["ipm_upper"]
         ok.append(passed)

@@ -11,6 +11,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from gantheory.claims import Claim, Judgement
+from gantheory.data.disturbances import DISTURBANCES
 from gantheory.experiments.e4.training import IMAGES, diverged_seeds, final_values, last_values
 
 # Thresholds of claim E4.1 (docs/claims.md#e4); they define the claim, not tunables.
@@ -66,9 +67,15 @@ def judge_e4_2(results: dict) -> Judgement:
 
 
 def judge_e4_3(results: dict) -> Judgement:
+    """Every disturbance on every image dataset checked: FD rises with its level (a missing one fails)."""
     checks = results["fd_checks"]
     dist = checks[checks["check"] == "disturbance"]
     rhos, ok = [], []
+    datasets = sorted({item.split(": ")[0] for item in dist["item"]})
+    measured = set(dist["item"])
+    for missing in sorted(f"{d}: {name}" for d in datasets for name in DISTURBANCES if f"{d}: {name}" not in measured):
+        ok.append(False)
+        rhos.append(f"{missing} not measured")
     for item, group in dist.groupby("item", sort=False):
         rho = spearmanr(group["level"], group["value"]).statistic
         need = 0.8 if "salt and pepper" in item else 1.0
@@ -118,7 +125,8 @@ def judge_e4_5(results: dict) -> Judgement:
     parts, ok = [], []
     for name in IMAGES:
         if (name, "ttur") not in fd.index.droplevel(-1) or (name, "orig") not in fd.index.droplevel(-1):
-            parts.append(f"{name}: not run")
+            parts.append(f"{name}: not run")  # judged on digits and on MNIST: one alone is not enough
+            ok.append(False)
             continue
         ttur, orig = fd.loc[(name, "ttur")], fd.loc[(name, "orig")]
         lost = diverged_seeds(results["train"], name, "ttur") + diverged_seeds(results["train"], name, "orig")
