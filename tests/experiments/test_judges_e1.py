@@ -126,6 +126,9 @@ def test_e1_2_passes_far_bounds_and_fails_a_clean_row_without_its_certificate():
     missing = _certificates().query("not (row == 'clean-n16' and target == 'cube')")
     judgement = e1_claims.judge_e1_2(_results(certificates=missing))  # raised IndexError before
     assert not judgement.passed and "clean-n16/cube: no certificate" in judgement.measured
+    disc = _disc().query("not (cell == 'clean-n16' and target == 'gauss')")
+    judgement = e1_claims.judge_e1_2(_results(certificates=_certificates(), discriminators=disc))
+    assert not judgement.passed and "clean-n16/gauss: no critic measured" in judgement.measured
 
 
 # --- E1.3 -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """E1.1–E1.6 judged from the measured tables (criteria: docs/claims.md#e1).
 
-`results` holds: settings, hypergraphs (rows with exact correlation counts), certificates,
+`results` holds: hypergraphs (rows with exact correlation counts), certificates,
 check (Keras vs reference mismatch rates), moments, discriminators (one row per target × size × cell).
 """
 
@@ -74,6 +74,12 @@ def judge_e1_2(results: dict) -> Judgement:
     if clean.empty or disc.empty:
         return Judgement("no clean rows run", f"certified W1 ≥ {W1_FACTOR:g}× largest critic IPM upper limit", False)
     parts, ok = [], []
+    targets = list(dict.fromkeys(results["discriminators"]["target"]))
+    for row, target in (
+        (r, t) for r in clean for t in targets if disc[(disc["cell"] == r) & (disc["target"] == t)].empty
+    ):
+        ok.append(False)  # a clean row with no critic measured on a target is not judged far by default
+        parts.append(f"{row}/{target}: no critic measured")
     for (row, target), group in disc.groupby(["cell", "target"], sort=False):
         certified = certs[(certs["row"] == row) & (certs["target"] == target)]
         if certified.empty:  # a clean row without its certificate is not far in W1 by default

@@ -71,9 +71,8 @@ def judge_e4_3(results: dict) -> Judgement:
     checks = results["fd_checks"]
     dist = checks[checks["check"] == "disturbance"]
     rhos, ok = [], []
-    datasets = sorted({item.split(": ")[0] for item in dist["item"]})
     measured = set(dist["item"])
-    for missing in sorted(f"{d}: {name}" for d in datasets for name in DISTURBANCES if f"{d}: {name}" not in measured):
+    for missing in (f"{d}: {name}" for d in IMAGES for name in DISTURBANCES if f"{d}: {name}" not in measured):
         ok.append(False)
         rhos.append(f"{missing} not measured")
     for item, group in dist.groupby("item", sort=False):
