@@ -240,7 +240,9 @@ def test_critics_killed_mid_training_resume_from_their_checkpoint_to_the_same_nu
     assert path.exists()
     resumed = train_and_evaluate(_copy_and_null_cells(), "cube", settings, 3, checkpoint=Checkpoint(path, "run"))
     assert resumed.drop(columns=timings).to_csv() == expected.to_csv()
-    assert not path.exists(), "trained critics remove their checkpoint"
+    assert path.exists(), "trained critics leave a complete checkpoint: the step removes it after the outputs"
+    again = train_and_evaluate(_copy_and_null_cells(), "cube", settings, 3, checkpoint=Checkpoint(path, "run"))
+    assert again.drop(columns=timings).to_csv() == expected.to_csv()  # killed in evaluation: no retraining
 
 
 def test_generator_check_explains_every_ramp_mismatch():

@@ -116,7 +116,7 @@ class Interrupted(Exception):
 
 
 def test_a_killed_job_resumes_each_family_from_its_checkpoint_with_the_same_results(tmp_path, monkeypatch):
-    """Two families in turn, stopped during the second one's last evaluation: the restart takes the first
+    """Two families in turn, stopped at the second one's second evaluation: the restart takes the first
     from its complete checkpoint (no evaluation runs again) and the second from its last one."""
     families = ["polynomial_ascent", "mmd"]
     expected = e2.train_generator("particles", SETTINGS, 3, families)
@@ -141,6 +141,11 @@ def test_a_killed_job_resumes_each_family_from_its_checkpoint_with_the_same_resu
     for key in points:
         np.testing.assert_array_equal(points[key], expected[1][key])
     assert (tmp_path / "checkpoints" / "mmd.npz").exists()  # complete checkpoints stay until the step's outputs exist
+    calls.clear()
+    other = copy.deepcopy(SETTINGS)
+    other["families"]["mmd"]["batch_size"] = 32  # another run: its checkpoint must not be taken
+    e2.train_generator("particles", other, 3, ["mmd"], tmp_path / "checkpoints")
+    assert [step for _, step in calls] == [0, 1, 4]  # trained from the start
 
 
 def test_the_train_step_removes_its_checkpoints_once_its_outputs_are_written(tmp_path, monkeypatch):

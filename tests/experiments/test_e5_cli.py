@@ -147,3 +147,16 @@ def test_each_job_gets_only_its_run_entries():
 
 if __name__ == "__main__":
     pipeline(Path(sys.argv[1]))
+
+
+def test_a_training_job_missing_a_key_it_reads_names_it():
+    from gantheory.experiments.e5.steps import check_train_settings
+
+    settings = json.loads(e5_train_settings({"e5": SETTINGS}, "fsr", "multi"))
+    check_train_settings(settings, "fsr", "multi")  # the narrowed entry holds every key the job reads
+    del settings["training"]["ema_decay"]
+    with pytest.raises(ValueError, match=r"config key 'e5.training.ema_decay' is missing"):
+        check_train_settings(settings, "fsr", "multi")
+    del settings["variant"]
+    with pytest.raises(ValueError, match=r"config key 'e5.variants.multi' is missing"):
+        check_train_settings(settings, "fsr", "multi")

@@ -88,12 +88,15 @@ def _check_cross_keys(config: dict, base: Path) -> None:
                 f"config key 'e4.datasets.{name}.kind' has bad value {dataset['kind']!r}; "
                 f"expected {expected_kind!r} ({name} is a {expected_kind} dataset)"
             )
-        for variant in dataset.get("variants", []):
-            if variant not in e4.get("variants", {}):
-                raise ConfigError(
-                    f"config key 'e4.datasets.{name}.variants' names unknown variant {variant!r}; "
-                    f"expected one of e4.variants {sorted(e4.get('variants', {}))}"
-                )
+    for section in ("e4", "e5"):  # a dataset's variant list names entries of the section's `variants`
+        known = config.get(section, {}).get("variants", {})
+        for name, dataset in config.get(section, {}).get("datasets", {}).items():
+            for variant in dataset.get("variants", []):
+                if variant not in known:
+                    raise ConfigError(
+                        f"config key '{section}.datasets.{name}.variants' names unknown variant {variant!r}; "
+                        f"expected one of {section}.variants {sorted(known)}"
+                    )
     reference = config.get("reference_file")
     if reference is not None and not (base / reference).is_file():
         raise ConfigError(f"config key 'reference_file': file '{reference}' does not exist (expected a YAML file)")

@@ -10,6 +10,8 @@ file: it cannot be produced by this code (writes are atomic), so something outsi
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -19,14 +21,24 @@ import numpy as np
 from gantheory import io
 
 
-def run_fingerprint(spec: list, *arrays: np.ndarray) -> str:
-    """SHA-256 of everything that defines a run (JSON-able settings, then its data as float32 bytes): a
-    checkpoint written by any other run is never resumed."""
-    import hashlib
+@functools.lru_cache(maxsize=1)
+def code_digest() -> bytes:
+    """SHA-256 over the package's own source: a checkpoint written by other code (a fix since, say) is never
+    resumed, not even a complete one."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
 
+
+def run_fingerprint(spec: list, *arrays: np.ndarray) -> str:
+    """SHA-256 of everything that defines a run (JSON-able settings, then its data as float32 bytes, and the
+    code): a checkpoint written by any other run is never resumed."""
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode())
     for array in arrays:
         digest.update(np.ascontiguousarray(array, np.float32).tobytes())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 

@@ -142,8 +142,9 @@ def train_and_evaluate(
     cells: list[Cell], target: str, settings: dict, seed: int, label: str = "", checkpoint=None
 ) -> pd.DataFrame:
     """Train the critics and classifiers of every (width, depth) on the cells through the engine's outer loop
-    (resumable from `checkpoint`, a train.checkpoint.Checkpoint), then evaluate them on held-out samples;
-    one row per (width, depth, cell). There is no generator step: the cells' generators are fixed."""
+    (resumable from `checkpoint`, a train.checkpoint.Checkpoint, which it leaves complete for the caller to
+    remove), then evaluate them on held-out samples; one row per (width, depth, cell). There is no
+    generator step: the cells' generators are fixed."""
     stacks = Stacks(cells, target, settings["noise"])
     k, batch = len(cells), settings["batch_size"]
     sizes = [
@@ -173,7 +174,14 @@ def train_and_evaluate(
     label = label or f"E1 {target}"
     state = [v for disc in sizes for v in disc.state_variables()] + [counter]
     log = run_training(
-        train_steps, len(sizes) * k, steps, max(1, steps // 20), label=label, checkpoint=checkpoint, state=state
+        train_steps,
+        len(sizes) * k,
+        steps,
+        max(1, steps // 20),
+        label=label,
+        checkpoint=checkpoint,
+        state=state,
+        keep_complete=True,  # the held-out evaluation below is long: the step removes it after the outputs
     )
     train_s = log.wall_clock_s[-1]  # continued across a resume
     start = time.perf_counter()

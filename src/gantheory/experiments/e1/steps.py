@@ -9,6 +9,7 @@ here; every random stream below derives its own seed from it where that stream i
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -66,7 +67,8 @@ def target(
 ) -> None:
     """Everything that needs the Keras generators of one target, in one TensorFlow process: the E1.1
     check, the E1.3 moments and the E1.4–E1.6 critics and classifiers, and the run record. With
-    `checkpoint`, a killed job started again resumes the critics' training where it was."""
+    `checkpoint`, a killed job started again resumes the critics' training where it was (the checkpoint
+    goes once the outputs are written)."""
     import time
 
     from gantheory import io
@@ -104,6 +106,8 @@ def target(
         target=target,
         **timing,
     )
+    if checkpoint is not None:  # left complete by the critics' training: the outputs exist, so it goes
+        Path(checkpoint).unlink(missing_ok=True)
 
 
 def outputs(

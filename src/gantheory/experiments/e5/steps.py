@@ -15,6 +15,24 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 LEVELS = 3  # L = 3 resolutions (docs/claims.md#e5)
 DATASETS = ("fsr", "digits", "mnist")  # the synthetic distribution, then the real images E4 builds
+TRAIN_KEYS = {  # what `train` reads of each part of its settings (workflow/lib/paths.py e5_train_settings)
+    "dataset": ["steps", "evaluations", "code_widths", "noise_dims", "hidden", "keep_samples"],
+    "variant": ["critics"],
+    "training": ["rule", "lr_d", "lr_g", "beta_1", "beta_2", "gp_weight", "ema_decay", "batch_size", "critic_widths"],
+}
+
+
+def check_train_settings(settings: dict, dataset: str, variant: str) -> None:
+    """Name the first config key a training job reads and its settings lack."""
+    where = {"dataset": f"e5.datasets.{dataset}", "variant": f"e5.variants.{variant}", "training": "e5.training"}
+    for part, keys in TRAIN_KEYS.items():
+        if part not in settings:
+            raise ValueError(f"config key '{where[part]}' is missing (e5-train reads it)")
+        for key in keys:
+            if key not in settings[part]:
+                raise ValueError(f"config key '{where[part]}.{key}' is missing (e5-train reads it)")
+    if "seeds" not in settings:
+        raise ValueError("config key 'e5.seeds' is missing (e5-train reads it)")
 
 
 def fsr_spec(fsr: dict) -> dict:
@@ -78,8 +96,9 @@ def train(
     threads=None,
 ) -> None:
     """One (dataset, critic variant), every seed stacked → metrics.csv, samples, dictionaries, run record.
-    `settings`: {dataset: its e5.datasets entry, variant: its e5.variants entry, training, seeds}; with
-    `checkpoint`, a killed run started again resumes from its last evaluation."""
+    `settings`: {dataset: its e5.datasets entry without `variants` and `eval_samples`, variant: its e5.variants
+    entry, training, seeds}; with `checkpoint`, a killed run started again resumes from its last evaluation
+    (the checkpoint goes once the outputs are written)."""
     import numpy as np
 
     from gantheory import io
@@ -89,6 +108,7 @@ def train(
     from gantheory.experiments.e5.training import train_run
     from gantheory.seeding import derive_seed, enable_tensorflow_determinism
 
+    check_train_settings(settings, dataset, variant)
     spec = settings["dataset"]
     run_seed = derive_seed(seed, "e5", dataset, variant)
     enable_tensorflow_determinism(run_seed, threads or 1)
@@ -134,6 +154,8 @@ def train(
         wall_clock_s=wall,
         steps_per_second=spec["steps"] / wall if wall > 0 else None,
     )
+    if checkpoint is not None:  # left complete by the run: the outputs exist, so it goes
+        Path(checkpoint).unlink(missing_ok=True)
 
 
 def sparsity(settings: dict, seed: int, names: list, data: list, out) -> None:

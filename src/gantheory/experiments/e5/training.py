@@ -142,6 +142,7 @@ class MultiResolutionGAN:
             state=self.state_variables(),
             metric="mmd",
             metric_where=top,
+            keep_complete=True,  # the step removes it once the outputs are written
         )
 
 
@@ -213,8 +214,8 @@ def train_run(
     checkpoint_path=None,
 ):
     """Train `seeds` stacked multi-resolution GANs from `run_seed` (the step derives it); return (tidy
-    metrics, final samples, dictionaries). With `checkpoint_path` the run resumes from (and keeps) a
-    checkpoint there until it completes."""
+    metrics, final samples, dictionaries). With `checkpoint_path` the run resumes from a checkpoint there,
+    which it leaves complete (the step removes it once the outputs are written)."""
     from gantheory.train.checkpoint import Checkpoint, run_fingerprint
 
     train_top = np.asarray(train_top, np.float32).reshape(len(train_top), -1)
@@ -227,6 +228,7 @@ def train_run(
         spec = [dataset_name, dataset, variant_name, variant, training, seeds, run_seed, truth_atoms is not None]
         checkpoint = Checkpoint(checkpoint_path, run_fingerprint(spec, train_top, reference_top))
     log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}", checkpoint=checkpoint)
+    gan.sync_ema()  # a run restored complete evaluated nothing: its EMA generator comes from the restored average
     frame = log.to_frame({"experiment": "E5", "dataset": dataset_name, "variant": variant_name})
     samples = {}
     for which in GENERATORS:
