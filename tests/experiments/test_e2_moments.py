@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from gantheory.experiments.e2 import training as e2  # noqa: E402
-from gantheory.experiments.e2.settings import targets_of  # noqa: E402
+from gantheory.experiments.e2.settings import STEP_KEYS, targets_of  # noqa: E402
 
 SETTINGS = {
     "seeds": 2,
@@ -155,8 +155,7 @@ def test_the_train_step_removes_its_checkpoints_once_its_outputs_are_written(tmp
     monkeypatch.setattr("gantheory.seeding.enable_tensorflow_determinism", lambda seed, _: tf.random.set_seed(seed))
 
     out = tmp_path / "out"
-    settings = {key: SETTINGS[key] for key in ("bandwidth_factor", "eval_samples", "families", "generators", "init",
-                                               "moment_orders", "particles", "seeds", "targets")}  # fmt: skip
+    settings = {key: SETTINGS[key] for key in STEP_KEYS["train"]}
     steps.train("particles", settings, 3, out / "metrics.csv", out / "samples.npz", out / "provenance.json",
                 families=["mmd"], checkpoints=tmp_path / "checkpoints")  # fmt: skip
     assert (out / "metrics.csv").exists() and not (tmp_path / "checkpoints").exists()

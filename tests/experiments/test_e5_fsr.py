@@ -216,7 +216,14 @@ def test_e5_2_fails_a_diverged_seed():
 def test_e5_3_compares_multi_with_single_in_every_seed():
     multi = _frame({("level", lv): [[1.0] * 6] * 3 for lv in (1, 2, 3)})
     single = _frame({("level", lv): [[2.0] * 6] * 3 for lv in (1, 2, 3)}, variant="single")
-    assert e5_claims.judge_e5_3({"train": pd.concat([multi, single])}).passed
+    judgement = e5_claims.judge_e5_3({"train": pd.concat([multi, single])})
+    assert judgement.passed and "top-image bands 1 / 2, median over seeds: multi not recorded" in judgement.measured
+    bands = [
+        _frame({("band", lv): [[v] * 6] * 3 for lv in (1, 2, 3)}, variant=var)
+        for var, v in (("multi", 0.5), ("single", 0.25))
+    ]
+    judgement = e5_claims.judge_e5_3({"train": pd.concat([multi, single, *bands])})  # reported, not judged
+    assert judgement.passed and "median over seeds: multi 0.5 / 0.5, single 0.25 / 0.25" in judgement.measured
     single.loc[(single["seed"] == 2) & (single["level"] == 2), "value"] = 0.5
     judgement = e5_claims.judge_e5_3({"train": pd.concat([multi, single])})
     assert not judgement.passed and "2/3 seeds" in judgement.measured

@@ -43,8 +43,8 @@ def e1_settings(config: dict, step: str) -> str:
 
 E2_STEP_KEYS = {  # what each E2 step reads of config section e2 (the library checks the same lists)
     "exact": ["bandwidth_factor", "exact", "floor_repeats", "particles", "targets"],
-    "train": ["bandwidth_factor", "eval_samples", "families", "generators", "init", "moment_orders", "particles",
-              "seeds", "targets"],
+    "train": ["bandwidth_factor", "eval_samples", "families", "floor_repeats", "generators", "init", "moment_orders",
+              "particles", "seeds", "targets"],
     "outputs": ["families", "moment_orders", "targets"],
 }  # fmt: skip
 

@@ -139,6 +139,17 @@ class LinearSpan(Family):
     def population_divergence(self, x, targets):
         return np.linalg.norm(self.population_gaps(x, targets), axis=1)
 
+    def max_gap_null(self, targets: list[GaussianMixture1D], n: int, repeats: int, rng, quantile: float = 0.95):
+        """(K,): the `quantile` of max_j |E_target ψ_j − mean ψ_j| over `repeats` i.i.d. target samples of
+        size `n`: the largest gap sampling alone leaves at that size (E2.3 version 2 reads gaps against it)."""
+        null = np.empty((self.seeds, repeats))
+        for k in range(self.seeds):
+            population = self.population_features(targets[k], k)
+            for r in range(repeats):
+                sample = self.numpy_features(targets[k].sample(n, rng), k).mean(axis=0)
+                null[k, r] = np.abs(population - sample).max()
+        return np.quantile(null, quantile, axis=1)
+
 
 class Polynomials(LinearSpan):
     """Degree ≤ k polynomials with ‖c‖₂ ≤ 1 in the normalised Hermite basis of z = (x − loc)/scale; runs with

@@ -12,8 +12,8 @@ from gantheory.metrics.one_d import GaussianMixture1D
 
 STEP_KEYS = {
     "exact": ["bandwidth_factor", "exact", "floor_repeats", "particles", "targets"],
-    "train": ["bandwidth_factor", "eval_samples", "families", "generators", "init", "moment_orders", "particles",
-              "seeds", "targets"],
+    "train": ["bandwidth_factor", "eval_samples", "families", "floor_repeats", "generators", "init", "moment_orders",
+              "particles", "seeds", "targets"],
     "outputs": ["families", "moment_orders", "targets"],
 }  # fmt: skip
 SECTION_KEYS = {"init": ["low", "high"], "exact": ["gauss_hermite", "dirac_max"]}

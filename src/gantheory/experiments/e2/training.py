@@ -26,7 +26,7 @@ import tensorflow as tf
 
 from gantheory.experiments.e2.settings import bandwidth, run_label, targets_of
 from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
-from gantheory.models.discriminators import LinearSpan, build_family, critic_optimizer
+from gantheory.models.discriminators import LinearSpan, RandomReLUFeatures, build_family, critic_optimizer
 from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
@@ -213,6 +213,7 @@ class MomentGAN:
         points = many[:, :n]
         finite = np.isfinite(many).all(axis=1)
         objective = self._objective(many if isinstance(self.family, LinearSpan) else points, step, finite)
+        null = self.feature_gap_null(many.shape[1], settings["floor_repeats"]) if step == 0 else None
         rows = []
         for k, target in enumerate(self.targets):
             if not finite[k]:
@@ -227,6 +228,8 @@ class MomentGAN:
             for name, per_run in objective.items():
                 if per_run is not None:
                     values[name] = per_run[k]
+            if null is not None:
+                values["max_feature_gap_null"] = null[k]
             rows += [{"run": k, "metric": m, "value": float(v)} for m, v in values.items()]
         return rows
 
@@ -246,6 +249,14 @@ class MomentGAN:
         if isinstance(self.family, LinearSpan):
             out["max_feature_gap"] = np.abs(self.family.population_gaps(safe, self.targets)).max(axis=1)
         return out
+
+    def feature_gap_null(self, n: int, repeats: int) -> np.ndarray | None:
+        """Random-feature spans (E2.3): per run, the 95th percentile of the max feature-mean gap of i.i.d.
+        target samples of the evaluation size n, from a stream of its own; None for other families."""
+        if not isinstance(self.family, RandomReLUFeatures):
+            return None
+        rng = np.random.default_rng(derive_seed(self.eval_key, "feature gap null"))
+        return self.family.max_gap_null(self.targets, n, repeats, rng)
 
 
 def train_family(family_name: str, generator_kind: str, settings: dict, seed: int, checkpoint_path=None):

@@ -82,10 +82,13 @@ def eval_interval(metrics: pd.DataFrame, dataset: str, variant: str) -> int:
     return int(np.diff(steps).max()) if len(steps) > 1 else 0
 
 
-def _has(series: pd.Series, dataset: str, variant: str) -> bool:
-    return len(series) > 0 and (dataset, variant) in set(
-        zip(series.index.get_level_values(0), series.index.get_level_values(1), strict=True)
-    )
+def _has(series: pd.Series, dataset: str, variant: str, kind: str | None = None) -> bool:
+    """Whether `series` (indexed dataset, variant, kind, …) holds that dataset and variant (and kind)."""
+    if not len(series):
+        return False
+    index = series.index
+    keys = zip(*(index.get_level_values(i) for i in range(3)), strict=True)
+    return any(d == dataset and v == variant and (kind is None or k == kind) for d, v, k in keys)
 
 
 def step_text(x: float) -> str:
@@ -189,9 +192,24 @@ def judge_e5_2(results: dict) -> Judgement:
     return Judgement("; ".join(parts), criterion, bool(all(ok)))
 
 
+def _top_bands(final: pd.Series, dataset: str) -> str:
+    """Bands 1 and 2 of the top image, median over seeds, for both variants (reported beside E5.3's heads)."""
+    shown = []
+    for variant in ("multi", "single"):
+        if not _has(final, dataset, variant, "band"):
+            shown.append(f"{variant} not recorded")
+            continue
+        bands = final.loc[(dataset, variant, "band")].unstack("level").median()
+        shown.append(f"{variant} " + " / ".join(f"{bands.get(b, float('nan')):.3g}" for b in (1, 2)))
+    return ", ".join(shown)
+
+
 def judge_e5_3(results: dict) -> Judgement:
     """Levels 1 and 2 are closer to the truth with multi critics than with a single top critic, every seed."""
-    criterion = "final MMD (EMA) of levels 1 and 2: multi < single, in every seed (synthetic FSR)"
+    criterion = (
+        "final MMD (EMA) of levels 1 and 2: multi < single, in every seed (synthetic FSR); the top image's bands "
+        "1 and 2 of both variants reported beside (a single critic may get those right while its heads drift)"
+    )
     final = final_values(results["train"])
     parts, verdict = [], False
     for dataset in ("fsr", "digits", "mnist"):
@@ -208,7 +226,10 @@ def judge_e5_3(results: dict) -> Judgement:
             for s in multi.index
         )
         label = "" if dataset == "fsr" else " (reported)"
-        parts.append(f"{dataset}{label}: multi closer in {int(wins.sum())}/{len(wins)} seeds (L1 / L2: {pairs})")
+        parts.append(
+            f"{dataset}{label}: multi closer in {int(wins.sum())}/{len(wins)} seeds (L1 / L2: {pairs}); "
+            f"top-image bands 1 / 2, median over seeds: {_top_bands(final, dataset)}"
+        )
     return Judgement("; ".join(parts), criterion, verdict)
 
 
