@@ -48,6 +48,16 @@ def _digits(c):
         (lambda c: _variant(c).update(n_critic=0), "e4.variants.orig.n_critic", ">= 1"),
         (lambda c: _digits(c).update(variants=["nope"]), "e4.datasets.digits.variants", "unknown variant 'nope'"),
         (lambda c: c["e5"]["datasets"]["fsr"].update(variants=["nope"]), "e5.datasets.fsr.variants", "e5.variants"),
+        (
+            lambda c: c["e5"]["datasets"]["fsr"]["dense_evaluations"].update(until=10**6),
+            "e5.datasets.fsr.dense_evaluations.until",
+            "at most e5.datasets.fsr.steps",
+        ),
+        (
+            lambda c: c["e5"]["datasets"]["fsr"]["dense_evaluations"].update(every=0),
+            "e5.datasets.fsr.dense_evaluations.every",
+            ">= 1",
+        ),
         (lambda c: c["e4"]["datasets"].update(cifar={}), "e4.datasets.cifar", "expected one of: 25gaussians"),
         (lambda c: _digits(c).update(variants=[]), "e4.datasets.digits.variants", "non-empty"),
         (lambda c: _digits(c).update(batch_size="64"), "e4.datasets.digits.batch_size", "an integer"),

@@ -137,15 +137,20 @@ def test_e5_1_needs_every_level_under_twice_the_floor_in_two_thirds_of_seeds():
     assert not e5_claims.judge_e5_1({"train": _frame(values), "floors": _floors()}).passed
 
 
-def _bands(per_band, dataset="fsr", steps=(0, 100, 200, 300, 400, 500)):
-    """per_band[level] = list over seeds of the step at which that band first falls under 2× its floor
-    (None: never); every head learned at the first evaluation after step 0."""
+EARLY = 2000  # the hand-made runs below start with 20 unlearned evaluations (0, 100, …, 1900): resolved
+
+
+def _bands(per_band, dataset="fsr", steps=(0, 100, 200, 300, 400, 500), early=EARLY):
+    """per_band[level] = list over seeds of the step (counted from `early`) at which that band first falls
+    under 2× its floor (None: never); every head learned at the first evaluation after `early`. Before
+    `early`, evaluations every 100 steps where nothing is learned."""
+    steps = tuple(range(0, early, 100)) + tuple(early + s for s in steps)
 
     def curve(hit):
-        return [0.9 if hit is not None and step >= hit else 2.0 for step in steps]
+        return [0.9 if hit is not None and step >= early + hit else 2.0 for step in steps]
 
     bands = {("band", lv): [curve(h) for h in hits] for lv, hits in per_band.items()}
-    heads = {("level", lv): [curve(steps[1])] * len(per_band[1]) for lv in (1, 2, 3)}
+    heads = {("level", lv): [curve(100)] * len(per_band[1]) for lv in (1, 2, 3)}
     return _frame({**bands, **heads}, dataset=dataset, steps=steps)
 
 
@@ -159,10 +164,12 @@ ORDERED = {1: [100] * 3, 2: [200] * 3, 3: [300] * 3}  # one evaluation apart: co
 
 def test_e5_2_passes_bands_learned_coarse_to_fine():
     judgement = _e5_2(ORDERED)
-    assert judgement.passed and "fsr: 3/3 seeds coarse-to-fine; band first hits (1→2→3) s0: 100→200→300" in (
+    assert judgement.passed and "fsr: 3/3 seeds coarse-to-fine; band first hits (1→2→3) s0: 2100→2200→2300" in (
         judgement.measured
     )
-    assert "evaluation every 100 steps, 4/4/4 evaluations up to each seed's last band first hit" in judgement.measured
+    assert "evaluation every 100 steps to 2500, 23/23/23 evaluations before each seed's last band first hit" in (
+        judgement.measured
+    )
     # a finer band one evaluation early is within the slack, as long as the finest is > 1 evaluation after band 1
     assert _e5_2({1: [100] * 3, 2: [100, 100, 100], 3: [300, 300, 400]}).passed
     assert _e5_2({1: [200] * 3, 2: [100] * 3, 3: [400] * 3}).passed
@@ -203,6 +210,26 @@ def test_e5_2_needs_digits_too_and_counts_evaluations_not_steps():
     frames = [_bands({1: [200] * 3, 2: [200] * 3, 3: [600] * 3}, d, steps) for d in ("fsr", "digits")]
     judgement = e5_claims.judge_e5_2({**results, "train": pd.concat(frames)})
     assert not judgement.passed and "finest band not later than band 1" in judgement.measured  # one evaluation
+
+
+def test_e5_2_needs_the_order_resolved_by_enough_evaluations():
+    """The same coarse-to-fine hits on a grid with only 3 evaluations before the last one: unresolved."""
+    frames = [_bands(ORDERED, d, early=0) for d in ("fsr", "digits")]
+    judgement = e5_claims.judge_e5_2({"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))})
+    assert not judgement.passed
+    assert "s0: order not resolved (3 evaluations before the last first hit, < 20)" in judgement.measured
+    late = {1: [100] * 3, 2: [200] * 3}  # band 3 after 19 evaluations (0..1800) fails, after 20 passes
+    for last, passed in ((1900, False), (2000, True)):
+        steps = tuple(range(0, 2100, 100))
+        frames = [_bands({**late, 3: [last] * 3}, d, steps=steps, early=0) for d in ("fsr", "digits")]
+        results = {"train": pd.concat(frames), "floors": _floors(("fsr", "digits"))}
+        assert e5_claims.judge_e5_2(results).passed is passed, last
+    assert "every 100 steps to 2000" in e5_claims.judge_e5_2(results).measured
+
+
+def test_e5_2_describes_a_grid_denser_early_than_late():
+    frame = _bands(ORDERED, steps=(0, 100, 200, 300, 700, 1100))
+    assert e5_claims.grid_text(frame, "fsr", "multi") == "every 100 steps to 2300, then every 400 steps to 3100"
 
 
 def test_e5_2_fails_a_diverged_seed():

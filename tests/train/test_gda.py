@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gantheory.train.gda import GradientDescentAscent, run_training
+from gantheory.train.gda import GradientDescentAscent, evaluation_grid, run_training
 
 
 def test_a_discriminator_without_variables_leaves_plain_gradient_descent():
@@ -58,6 +58,36 @@ def test_run_training_records_the_step_a_seed_diverged():
     assert calls == [2, 2, 2] and log.steps == [0, 2, 4, 6]
     assert log.diverged_step.tolist() == [-1, 4]
     assert [e["step"] for e in log.evaluations] == [0, 2, 4, 6]
+
+
+def test_run_training_evaluates_on_a_grid_denser_early_than_late():
+    calls = []
+
+    def steps(n):
+        calls.append(n)
+        return np.zeros(1), np.zeros(1)
+
+    grid = evaluation_grid(12, 3, {"until": 6, "every": 2})
+    assert grid == [0, 2, 4, 6, 8, 12]
+    log = run_training(steps, seeds=1, steps=12, eval_every=grid, evaluate=lambda step: {"step": step})
+    assert calls == [2, 2, 2, 2, 4] and log.steps == grid
+    assert evaluation_grid(12, 3) == [0, 4, 8, 12] and evaluation_grid(10, 3) == [0, 3, 6, 9, 10]
+    with pytest.raises(ValueError, match=r"evaluation steps must lie in \[0, steps=12\]"):
+        run_training(steps, seeds=1, steps=12, eval_every=[0, 20])
+
+
+def test_a_chunked_run_ends_where_an_unchunked_one_does():
+    """The evaluation grid only decides where Python wakes up: the steps themselves are the same."""
+    finals = []
+    for grid in ([0, 60], evaluation_grid(60, 3, {"until": 30, "every": 5})):
+        d, g = tf.Variable([0.5]), tf.Variable([1.0])
+        gda = GradientDescentAscent(
+            "simultaneous", 1, [d], [g], keras.optimizers.Adam(0.05), keras.optimizers.Adam(0.05),
+            d_loss=lambda d=d, g=g: -g * d + 0.1 * d * d, g_loss=lambda d=d, g=g: g * d, seeds=1,
+        )  # fmt: skip
+        run_training(gda.compile_chunk(), seeds=1, steps=60, eval_every=grid)
+        finals.append((d.numpy().tobytes(), g.numpy().tobytes()))
+    assert finals[0] == finals[1]
 
 
 def test_unknown_rule_is_refused_by_name():

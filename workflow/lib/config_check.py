@@ -97,6 +97,13 @@ def _check_cross_keys(config: dict, base: Path) -> None:
                         f"config key '{section}.datasets.{name}.variants' names unknown variant {variant!r}; "
                         f"expected one of {section}.variants {sorted(known)}"
                     )
+    for name, dataset in config.get("e5", {}).get("datasets", {}).items():  # the dense grid lies inside the run
+        dense = dataset.get("dense_evaluations")
+        if dense and dense["until"] > dataset["steps"]:
+            raise ConfigError(
+                f"config key 'e5.datasets.{name}.dense_evaluations.until' has bad value {dense['until']}; "
+                f"expected at most e5.datasets.{name}.steps ({dataset['steps']})"
+            )
     reference = config.get("reference_file")
     if reference is not None and not (base / reference).is_file():
         raise ConfigError(f"config key 'reference_file': file '{reference}' does not exist (expected a YAML file)")

@@ -16,7 +16,7 @@ A discriminator without variables (e.g. MMD, a closed-form inner maximum) leaves
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,6 +133,17 @@ class GradientDescentAscent:
         return run
 
 
+def evaluation_grid(steps: int, evaluations: int, dense: dict | None = None) -> list[int]:
+    """Steps to evaluate at: every steps // evaluations, and with `dense` ({until, every}) also every `every`
+    steps up to `until` — an early grid fine enough to resolve when things are first learned, while the late
+    grid (the one final values are read from) stays as it was."""
+    every = max(1, steps // evaluations)
+    grid = set(range(0, steps + 1, every)) | {steps}
+    if dense:
+        grid |= set(range(0, min(dense["until"], steps) + 1, dense["every"]))
+    return sorted(grid)
+
+
 @dataclass
 class TrainingLog:
     steps: list[int] = field(default_factory=list)
@@ -165,7 +176,7 @@ def run_training(
     train_steps: Callable[[int], tuple[np.ndarray, np.ndarray]],
     seeds: int,
     steps: int,
-    eval_every: int,
+    eval_every: int | Sequence[int],
     evaluate: Callable[[int], dict] | None = None,
     label: str = "",
     checkpoint=None,
@@ -175,6 +186,8 @@ def run_training(
     keep_complete: bool = False,
 ) -> TrainingLog:
     """The one outer loop: chunks of compiled steps, an evaluation between chunks, divergence per seed.
+
+    `eval_every` is an interval, or the steps to evaluate at (`evaluation_grid`; 0 and `steps` always are).
 
     A seed whose losses turn NaN/inf is recorded as diverged at the end of that chunk (`diverged_step`,
     −1 if never); the others keep training — callers mask diverged seeds out of their figures.
@@ -187,8 +200,14 @@ def run_training(
     the median over seeds of `metric` in the evaluation's rows (those matching `metric_where`), the median
     critic loss of the last chunk, elapsed and ETA (gantheory.progress); nothing of it reaches the log object.
     """
-    if steps < 0 or eval_every < 1:
-        raise ValueError(f"steps must be >= 0 and eval_every >= 1, got steps={steps}, eval_every={eval_every}")
+    if isinstance(eval_every, int | np.integer):
+        if steps < 0 or eval_every < 1:
+            raise ValueError(f"steps must be >= 0 and eval_every >= 1, got steps={steps}, eval_every={eval_every}")
+        grid = None
+    else:
+        grid = sorted({int(s) for s in eval_every} | {steps})
+        if steps < 0 or grid[0] < 0 or grid[-1] > steps:
+            raise ValueError(f"evaluation steps must lie in [0, steps={steps}], got {list(eval_every)}")
     if checkpoint is not None and state is None:
         raise ValueError("a checkpoint needs the state variables to save")
     log = checkpoint.load(state, TrainingLog) if checkpoint is not None else None
@@ -219,7 +238,7 @@ def run_training(
         resumed = False
         if done >= steps:
             break
-        chunk = min(eval_every, steps - done)
+        chunk = min(eval_every, steps - done) if grid is None else next(s for s in grid if s > done) - done
         d_loss, g_loss = train_steps(chunk)
         done += chunk
         progress.update(chunk)

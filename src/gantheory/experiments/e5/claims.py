@@ -16,6 +16,7 @@ LAST_EVALUATIONS = 5
 FLOOR_MULTIPLE = 2.0  # learned = MMD ≤ 2× the sampling floor
 SEED_SHARE = 2 / 3  # "in ≥ 2/3 of seeds"
 DICTIONARY_MATCH = 0.9  # E5.4: Hungarian-matched mean |cosine|
+ORDER_RESOLUTION = 20  # E5.2: evaluations needed before a seed's last band first hit (docs/claims.md#e5)
 KEY = ["dataset", "variant", "kind", "level", "seed"]
 
 
@@ -77,9 +78,16 @@ def first_hits(metrics: pd.DataFrame, floors: pd.DataFrame, generator: str = "em
     return hits.reindex(m.groupby(KEY).size().index, fill_value=np.inf).sort_index()
 
 
-def eval_interval(metrics: pd.DataFrame, dataset: str, variant: str) -> int:
+def grid_text(metrics: pd.DataFrame, dataset: str, variant: str) -> str:
+    """The run's grid in words, "every 200 steps to 6000, then every 400 steps to 8000" (E5.2's resolution)."""
     steps = np.unique(metrics.loc[(metrics["dataset"] == dataset) & (metrics["variant"] == variant), "step"])
-    return int(np.diff(steps).max()) if len(steps) > 1 else 0
+    if len(steps) < 2:
+        return "no evaluation after step 0"
+    gaps, parts = np.diff(steps), []
+    for i, gap in enumerate(gaps):
+        if i + 1 == len(gaps) or gaps[i + 1] != gap:
+            parts.append(f"every {gap} steps to {steps[i + 1]}")
+    return ", then ".join(parts)
 
 
 def _has(series: pd.Series, dataset: str, variant: str, kind: str | None = None) -> bool:
@@ -141,10 +149,13 @@ def band_order(positions: list[float]) -> str:
     """Version 2 of E5.2 for one seed, from the bands' first-hit positions on the evaluation grid (coarse
     first): "" when coarse to fine, otherwise why not. Every band must be learned; each finer band is first
     learned no more than one evaluation before the coarser one; the finest strictly after band 1, by more
-    than one evaluation (all bands together is "simultaneous", not coarse to fine)."""
+    than one evaluation (all bands together is "simultaneous", not coarse to fine); and the order resolved,
+    with at least ORDER_RESOLUTION evaluations before the last first hit (a coarse grid makes ties)."""
     never = [i + 1 for i, p in enumerate(positions) if not np.isfinite(p)]
     if never:
         return "band " + "/".join(map(str, never)) + " never learned"
+    if max(positions) < ORDER_RESOLUTION:
+        return f"order not resolved ({max(positions):.0f} evaluations before the last first hit, < {ORDER_RESOLUTION})"
     if any(b < a - 1 for a, b in zip(positions[:-1], positions[1:], strict=False)):
         return "a finer band before a coarser one"
     if positions[-1] - positions[0] <= 1:
@@ -158,11 +169,13 @@ def _order_text(hits: pd.DataFrame) -> str:
 
 def judge_e5_2(results: dict) -> Judgement:
     """Bands of the top image are learned coarse to fine (version 2: every band learned, first hits
-    non-decreasing up to one evaluation, the finest band strictly later than band 1), on fsr and digits."""
+    non-decreasing up to one evaluation, the finest band strictly later than band 1, the order resolved by
+    enough evaluations), on fsr and digits."""
     criterion = (
         "every band's MMD falls to ≤ 2× its floor (a band never learned fails the seed); first-hit steps "
         "non-decreasing from coarse to fine bands (a finer band at most one evaluation earlier); the finest band "
-        "first learned more than one evaluation after band 1 (ties fail); in ≥ 2/3 of seeds, on fsr and on digits"
+        "first learned more than one evaluation after band 1 (ties fail); ≥ "
+        f"{ORDER_RESOLUTION} evaluations before the last first hit; in ≥ 2/3 of seeds, on fsr and on digits"
     )
     metrics, floors = results["train"], results["floors"]
     hits = first_hits(metrics, floors)
@@ -173,7 +186,6 @@ def judge_e5_2(results: dict) -> Judgement:
             parts.append(f"{dataset}: not run")
             ok.append(False)
             continue
-        interval = eval_interval(metrics, dataset, "multi")
         band = hits.loc[(dataset, "multi", "band")].unstack("level")
         head = hits.loc[(dataset, "multi", "level")].unstack("level")
         position = positions.loc[(dataset, "multi", "band")].unstack("level")
@@ -181,13 +193,14 @@ def judge_e5_2(results: dict) -> Judgement:
         good = [not w for w in why.values()]
         ok.append(np.mean(good) >= SEED_SHARE)
         failed = "; ".join(f"s{s}: {w}" for s, w in why.items() if w)
-        # evaluations up to (and including) each seed's last band first hit: the resolution of the order
-        resolution = position.replace(np.inf, np.nan).max(axis=1).fillna(-1).astype(int) + 1
+        # evaluations before each seed's last band first hit: the resolution of the order
+        resolution = position.replace(np.inf, np.nan).max(axis=1).fillna(0).astype(int)
         parts.append(
             f"{dataset}: {sum(good)}/{len(good)} seeds coarse-to-fine"
             + (f" (not: {failed})" if failed else "")
-            + f"; band first hits (1→2→3) {_order_text(band)}; heads {_order_text(head)}; evaluation every "
-            f"{interval} steps, {'/'.join(map(str, resolution))} evaluations up to each seed's last band first hit"
+            + f"; band first hits (1→2→3) {_order_text(band)}; heads {_order_text(head)}; evaluation "
+            f"{grid_text(metrics, dataset, 'multi')}, {'/'.join(map(str, resolution))} evaluations before each seed's "
+            "last band first hit"
         )
     return Judgement("; ".join(parts), criterion, bool(all(ok)))
 

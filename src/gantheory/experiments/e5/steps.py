@@ -15,7 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 LEVELS = 3  # L = 3 resolutions (docs/claims.md#e5)
 DATASETS = ("fsr", "digits", "mnist")  # the synthetic distribution, then the real images E4 builds
-TRAIN_KEYS = {  # what `train` reads of each part of its settings (workflow/lib/paths.py e5_train_settings)
+TRAIN_KEYS = {  # what `train` must find in its settings (and, if given, dataset.dense_evaluations)
     "dataset": ["steps", "evaluations", "code_widths", "noise_dims", "hidden", "keep_samples"],
     "variant": ["critics"],
     "training": ["rule", "lr_d", "lr_g", "beta_1", "beta_2", "gp_weight", "ema_decay", "batch_size", "critic_widths"],

@@ -23,7 +23,7 @@ from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.multires import MultiResolutionGenerator, level_critics
 from gantheory.models.optimizers import AdamSettings
 from gantheory.seeding import derive_seed
-from gantheory.train.gda import GradientDescentAscent, run_training
+from gantheory.train.gda import GradientDescentAscent, evaluation_grid, run_training
 from gantheory.train.stream import CounterStream
 
 GENERATORS = ("raw", "ema")
@@ -125,7 +125,7 @@ class MultiResolutionGAN:
         Adam) plus the RNG counter; the EMA generator is copied from that average before every evaluation."""
         return self.gda.state_variables() + [self.stream.counter]
 
-    def train(self, steps: int, eval_every: int, evaluate=None, label: str = "", checkpoint=None):
+    def train(self, steps: int, eval_every: int | list[int], evaluate=None, label: str = "", checkpoint=None):
         def evaluation(step):
             self.sync_ema()
             return evaluate(step, self)
@@ -222,12 +222,12 @@ def train_run(
     gan = MultiResolutionGAN(dataset, training, variant, pyramid(train_top, levels), seeds, run_seed)
     evaluator = PyramidEvaluator(reference_top, reference, levels, truth_atoms)
     steps = dataset["steps"]
-    eval_every = max(1, steps // dataset["evaluations"])
+    grid = evaluation_grid(steps, dataset["evaluations"], dataset.get("dense_evaluations"))
     checkpoint = None
     if checkpoint_path is not None:
         spec = [dataset_name, dataset, variant_name, variant, training, seeds, run_seed, truth_atoms is not None]
         checkpoint = Checkpoint(checkpoint_path, run_fingerprint(spec, train_top, reference_top))
-    log = gan.train(steps, eval_every, evaluator, label=f"E5 {dataset_name} {variant_name}", checkpoint=checkpoint)
+    log = gan.train(steps, grid, evaluator, label=f"E5 {dataset_name} {variant_name}", checkpoint=checkpoint)
     gan.sync_ema()  # a run restored complete evaluated nothing: its EMA generator comes from the restored average
     frame = log.to_frame({"experiment": "E5", "dataset": dataset_name, "variant": variant_name})
     samples = {}
