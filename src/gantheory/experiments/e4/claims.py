@@ -93,27 +93,26 @@ def _toy_ran(metrics: pd.DataFrame, dataset: str) -> bool:
     return {"modes_covered", "high_quality_rate"} <= set(ran["metric"])
 
 
+def _toy_quality(metrics: pd.DataFrame, dataset: str, variant: str) -> tuple[pd.Series, pd.Series, str, str]:
+    """Per seed, the final modes covered and high-quality share, and both as text ("modes 8, 7", "HQ 75%, 70%")."""
+    modes = last_values(metrics, "modes_covered").loc[(dataset, variant)]
+    hq = last_values(metrics, "high_quality_rate").loc[(dataset, variant)]
+    return modes, hq, f"modes {', '.join(f'{v:.0f}' for v in modes)}", f"HQ {', '.join(f'{v:.0%}' for v in hq)}"
+
+
 def judge_e4_4(results: dict) -> Judgement:
     """8 Gaussians, toy-code settings (λ = 0.1): ≥ 7/8 modes and ≥ 70% high quality in ≥ 2/3 seeds."""
     m = results["train"]
     criterion = "≥ 7/8 modes and ≥ 70% high-quality samples in ≥ 2/3 of seeds"
     if not _toy_ran(m, "8gaussians"):
         return Judgement("8gaussians orig: not run", criterion, False)
-    modes = last_values(m, "modes_covered").loc[("8gaussians", "orig")]
-    hq = last_values(m, "high_quality_rate").loc[("8gaussians", "orig")]
+    modes, hq, modes_text, hq_text = _toy_quality(m, "8gaussians", "orig")
     good = (modes >= 7) & (hq >= 0.7)
     text = f"{diverged_seeds(m, '8gaussians', 'orig')} diverged; " if diverged_seeds(m, "8gaussians", "orig") else ""
-    text += (
-        f"orig λ=0.1: {int(good.sum())}/{len(good)} seeds good (modes {', '.join(f'{v:.0f}' for v in modes)}; "
-        f"HQ {', '.join(f'{v:.0%}' for v in hq)})"
-    )
+    text += f"orig λ=0.1: {int(good.sum())}/{len(good)} seeds good ({modes_text}; {hq_text})"
     if "orig-gp10" in set(m.loc[m["dataset"] == "8gaussians", "variant"]):
-        modes10 = last_values(m, "modes_covered").loc[("8gaussians", "orig-gp10")]
-        hq10 = last_values(m, "high_quality_rate").loc[("8gaussians", "orig-gp10")]
-        text += (
-            f"; beside it λ=10 at the same budget: modes {', '.join(f'{v:.0f}' for v in modes10)}, "
-            f"HQ {', '.join(f'{v:.0%}' for v in hq10)}"
-        )
+        _, _, modes_text, hq_text = _toy_quality(m, "8gaussians", "orig-gp10")
+        text += f"; beside it λ=10 at the same budget: {modes_text}, {hq_text}"
     return Judgement(text, criterion, bool(len(good) > 0 and good.mean() >= 2 / 3))
 
 
@@ -153,11 +152,10 @@ def judge_e4_6(results: dict) -> Judgement:
     criterion = "≥ 20/25 modes and ≥ 70% high-quality samples (judged in the paper profile only)"
     if not _toy_ran(m, "25gaussians"):
         return Judgement("25gaussians orig: not run", criterion, False)
-    modes = last_values(m, "modes_covered").loc[("25gaussians", "orig")]
-    hq = last_values(m, "high_quality_rate").loc[("25gaussians", "orig")]
+    modes, hq, modes_text, hq_text = _toy_quality(m, "25gaussians", "orig")
     good = (modes >= 20) & (hq >= 0.7)
     return Judgement(
-        f"orig: modes {', '.join(f'{v:.0f}' for v in modes)} of 25; HQ {', '.join(f'{v:.0%}' for v in hq)}",
+        f"orig: {modes_text} of 25; {hq_text}",
         criterion,
         bool(len(good) > 0 and good.mean() >= 2 / 3),
     )
