@@ -40,11 +40,11 @@ def problem():
     return truth, train, pool, reference
 
 
-def _run(problem, variant="all"):  # a second run's identical bytes: tests/experiments/test_e5_cli.py
+def _run(problem, variant="all", model=MODEL):  # a second run's identical bytes: tests/experiments/test_e5_cli.py
     truth, train, pool, reference = problem
     atoms = [truth[f"W{level}"] for level in (1, 2, 3)]
     return e5_fsr.train_run(
-        "fsr", MODEL, variant, {"critics": variant}, TRAINING, 2, 9, train, pool[reference["reference_index"]],
+        "fsr", model, variant, {"critics": variant}, TRAINING, 2, 9, train, pool[reference["reference_index"]],
         reference, 3, atoms,
     )  # fmt: skip
 
@@ -376,3 +376,17 @@ def test_a_killed_run_resumed_from_its_checkpoint_ends_with_the_same_bytes(probl
             assert sorted(got) == sorted(want)
             for key in want:  # the EMA generator's samples and atoms included
                 np.testing.assert_array_equal(got[key], want[key], err_msg=key)
+
+
+def test_a_dense_early_grid_changes_where_evaluations_fall_not_the_training(problem, multi_run):
+    """E5.2's dense early grid only adds evaluations: the late rows, final samples and atoms are the same."""
+    dense = _run(problem, model={**MODEL, "dense_evaluations": {"until": 4, "every": 1}})
+    frame, expected = dense[0], multi_run[0]
+    assert sorted(frame["step"].unique()) == [0, 1, 2, 3, 4, 6] and sorted(expected["step"].unique()) == [0, 3, 6]
+    late = frame[frame["step"].isin([0, 3, 6])].drop(columns="wall_clock_s").reset_index(drop=True)
+    same = expected.drop(columns="wall_clock_s").reset_index(drop=True)
+    pd.testing.assert_frame_equal(late.drop(columns=["critic_loss", "generator_loss"], errors="ignore"),
+                                  same.drop(columns=["critic_loss", "generator_loss"], errors="ignore"))  # fmt: skip
+    for got, want in zip(dense[1:], multi_run[1:], strict=True):
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key], err_msg=key)
