@@ -30,7 +30,9 @@ def run(seed: int, experiments, extra: list[str]) -> int:
     command = [str(Path(sys.executable).parent / "snakemake"), "--cores", "all", *targets]
     command += ["--config", f"seed={seed}", "--directory", f"results-seed-{seed}", *extra]
     print("+", shlex.join(command), flush=True)
-    return subprocess.run(command, check=False).returncode
+    # the rules call `python` from PATH: this interpreter's folder first, as `make seeds` would set it
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    return subprocess.run(command, check=False, env=env).returncode
 
 
 def _read(path: Path) -> dict[str, dict]:
