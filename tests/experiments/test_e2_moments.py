@@ -32,6 +32,11 @@ SETTINGS = {
         "polynomial": {"kind": "polynomial", "inner": "closed_form", "degrees": [2, 4], "batch_size": 200,
                        "steps": 150, "evaluations": 3},
         "mmd": {"kind": "mmd", "batch_size": 64, "steps": 4, "evaluations": 2},
+        "quadrature": {"kind": "polynomial", "inner": "closed_form", "degrees": [2, 4], "start": "quadrature",
+                       "generators": ["particles"], "batch_size": 200, "steps": 20, "evaluations": 2},
+        "wgan_gp": {"kind": "wgan_gp", "widths": [8], "gp_weight": 0.1, "rule": "alternating", "n_critic": 1,
+                    "lr_d": 1e-3, "lr_g": 1e-3, "beta_1": 0.5, "beta_2": 0.9, "batch_size": 32, "steps": 10,
+                    "evaluations": 2, "late": {"count": 3, "every": 2}},
         "polynomial_ascent": {"kind": "polynomial", "inner": "ascent", "degrees": [2], "rule": "ttur", "n_critic": 1,
                               "lr_d": 0.05, "beta_1": 0.5, "beta_2": 0.9, "batch_size": 100, "steps": 4,
                               "evaluations": 2},
@@ -159,3 +164,37 @@ def test_the_train_step_removes_its_checkpoints_once_its_outputs_are_written(tmp
     steps.train("particles", settings, 3, out / "metrics.csv", out / "samples.npz", out / "provenance.json",
                 families=["mmd"], checkpoints=tmp_path / "checkpoints")  # fmt: skip
     assert (out / "metrics.csv").exists() and not (tmp_path / "checkpoints").exists()
+
+
+def test_a_quadrature_start_puts_the_particles_on_the_targets_nodes_by_weight():
+    """E2.2 (ii): q = ⌈(k + 1)/2⌉ nodes, particle counts by largest remainder, moments 1..k matched to
+    rounding; one identical start for every seed index."""
+    target = targets_of(SETTINGS)["normal"]
+    start = e2.quadrature_start(target, 4, 200)  # q = 3: weights 1/6, 2/3, 1/6 → 33, 134, 33 (largest remainder)
+    nodes, counts = np.unique(start, return_counts=True)
+    np.testing.assert_allclose(nodes, [-np.sqrt(3), 0.0, np.sqrt(3)], atol=1e-12)
+    assert list(counts) == [33, 134, 33] and start.size == 200
+    assert abs(start.mean()) < 1e-12 and np.mean(start**4) == pytest.approx(66 * 9 / 200)  # E Z⁴ = 3 less rounding
+    runs = e2.run_table(SETTINGS["families"]["quadrature"], SETTINGS)
+    particles = e2.initial_generators("particles", runs, SETTINGS, 200, seed=1, start="quadrature").points.numpy()
+    assert particles.shape == (8, 200, 1) and np.array_equal(particles[0], particles[1])  # seeds 0, 1 alike
+
+
+def test_the_quadrature_family_records_its_floor_and_rests_near_it():
+    frame, _, _ = e2.train_family("quadrature", "particles", SETTINGS, seed=3)
+    floor = frame[frame["metric"] == "objective_floor"]
+    assert set(floor["step"]) == {0} and (floor["value"] > 0).all()
+    objective = frame[frame["metric"] == "objective"].groupby(["variant", "target", "seed"])["value"].max()
+    assert (objective < floor.groupby(["variant", "target", "seed"])["value"].first()).all()
+    assert e2.families_of(SETTINGS, "mlp") == ["polynomial", "mmd", "wgan_gp", "polynomial_ascent"]
+    with pytest.raises(ValueError, match="e2.families.quadrature.generators"):
+        e2.train_family("quadrature", "mlp", SETTINGS, seed=3)
+
+
+def test_a_trained_critic_records_its_floor_at_every_evaluation_on_an_even_late_grid():
+    frame, _, _ = e2.train_family("wgan_gp", "particles", SETTINGS, seed=3)
+    assert sorted(frame["step"].unique()) == [0, 1, 6, 8, 10]  # log-spaced 1, 10; late 6, 8, 10
+    floor = frame[frame["metric"] == "objective_floor"]
+    assert sorted(floor["step"].unique()) == [1, 6, 8, 10] and (floor["value"] > 0).all()
+    assert e2.evaluation_schedule(2500, 25, {"count": 5, "every": 100})[1] >= {2100, 2200, 2300, 2400, 2500}
+    assert e2.evaluation_schedule(2500, 25)[0] == 5  # the finest evaluation step: 0.2% of the run

@@ -128,3 +128,24 @@ def test_bad_inputs_are_refused_with_a_reason():
         GaussianMixture1D.from_spec({"weights": [1.0], "means": [0.0]})
     with pytest.raises(ValueError, match="q >= 1"):
         one_d.gauss_hermite_measure(0)
+
+
+@pytest.mark.parametrize("q", [1, 2, 3, 4, 8])
+def test_gaussian_quadrature_is_gauss_hermite_on_the_normal_and_matches_a_mixtures_moments(q):
+    """Golub–Welsch from exact moments: on N(0, 1) the Gauss–Hermite rule; on a bimodal mixture (and a
+    shifted, scaled one) moments 1..2q−1 agree to rounding and moment 2q does not."""
+    nodes, weights = one_d.gaussian_quadrature(GaussianMixture1D([1.0], [0.0], [1.0]), q)
+    expected_nodes, expected_weights = one_d.gauss_hermite_measure(q)
+    np.testing.assert_allclose(nodes, expected_nodes, atol=1e-12)
+    np.testing.assert_allclose(weights, expected_weights, atol=1e-12)
+    for target in (
+        GaussianMixture1D([0.5, 0.5], [-2.0, 2.0], [0.5, 0.5]),
+        GaussianMixture1D([0.3, 0.7], [1.0, 4.0], [0.4, 1.5]),
+    ):
+        nodes, weights = one_d.gaussian_quadrature(target, q)
+        assert weights.min() > 0 and weights.sum() == pytest.approx(1.0)
+        for j in range(1, 2 * q):
+            assert weights @ nodes**j == pytest.approx(target.raw_moment(j), rel=1e-9, abs=1e-9)
+        assert abs(weights @ nodes ** (2 * q) - target.raw_moment(2 * q)) > 1e-6 * target.raw_moment(2 * q)
+    with pytest.raises(ValueError, match="q >= 1"):
+        one_d.gaussian_quadrature(GaussianMixture1D([1.0], [0.0], [1.0]), 0)

@@ -152,3 +152,33 @@ def test_build_family_names_bad_kinds_and_keys():
         disc.Polynomials(1, [2], [0.0], [1.0], inner="newton")
     with pytest.raises(ValueError, match="one value >= 1 per stacked run"):
         disc.Polynomials(2, [2], [0.0, 0.0], [1.0, 1.0])
+
+
+def test_a_bandwidth_mixture_mmd_is_the_mean_of_its_kernels():
+    """E2.4's judged MMD: the kernel is the mean of Gaussians at multiples of the run's bandwidth, so MMD² is
+    the mean of the single-bandwidth MMD² — in training (unbiased) and against the population."""
+    multiples = [0.2, 0.5, 1.0, 2.0]
+    family = disc.GaussianMMD(2, [0.7, 1.3], multiples)
+    value = family.mmd2(tf.constant(REAL, tf.float32), tf.constant(FAKE, tf.float32)).numpy()
+    for k, h in enumerate([0.7, 1.3]):
+        singles = [mmd2_unbiased(FAKE[k], REAL[k], m * h) for m in multiples]
+        assert value[k] == pytest.approx(np.mean(singles), abs=1e-5)
+    exact = family.population_divergence(FAKE[..., 0], [NORMAL, BIMODAL])
+    single = disc.GaussianMMD(1, [1.3 * 2.0]).population_divergence(FAKE[1:, :, 0], [BIMODAL])
+    assert exact[1] != pytest.approx(single[0]) and exact.shape == (2,)
+    from gantheory.metrics.one_d import mmd_to_mixture
+
+    expected = np.sqrt(np.mean([mmd_to_mixture(FAKE[1, :, 0], BIMODAL, m * 1.3) ** 2 for m in multiples]))
+    assert exact[1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_span_reads_its_real_side_from_the_population_once_told():
+    """E2.2/E2.3 version 2: after `use_population` the loss ignores the real minibatch and sees E_target ψ."""
+    family = disc.Polynomials(2, [2, 4], [0.0, 0.0], [1.0, 1.0])
+    fake = tf.constant(FAKE, tf.float32)
+    batch = family.generator_losses(tf.constant(REAL, tf.float32), fake).numpy()
+    family.use_population([NORMAL, BIMODAL])
+    other_real = tf.constant(REAL + 5.0, tf.float32)  # a different real batch changes nothing now
+    population = family.generator_losses(other_real, fake).numpy()
+    np.testing.assert_allclose(population, family.population_divergence(FAKE[..., 0], [NORMAL, BIMODAL]), rtol=1e-4)
+    assert not np.allclose(batch, population, rtol=1e-3)

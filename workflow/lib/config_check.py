@@ -69,6 +69,36 @@ def validate(config: dict, schema_path, base=".") -> dict:
     return config
 
 
+def _check_e2_families(families: dict, generators: dict) -> None:
+    """A late grid inside the run and on its chunk grid; a quadrature start where it is defined; a WGAN-GP
+    generator step no larger than its critic's (docs/claims.md, E2.4)."""
+    for name, family in families.items():
+        key, steps = f"e2.families.{name}", family.get("steps", 1)
+        late = family.get("late")
+        chunk = max(1, steps // 500)  # E2's evaluation chunk (experiments/e2/training.EVALUATION_RESOLUTION)
+        if late and (late["count"] * late["every"] > steps or late["every"] % chunk):
+            raise ConfigError(
+                f"config key '{key}.late' has bad value {late}; expected count x every <= {key}.steps ({steps}) "
+                f"and every a multiple of {chunk} (steps // 500, the evaluation chunk)"
+            )
+        if family.get("start") == "quadrature" and (
+            family.get("kind") != "polynomial" or family.get("generators") != ["particles"]
+        ):
+            raise ConfigError(
+                f"config key '{key}.start' is 'quadrature'; expected kind 'polynomial' and generators [particles] "
+                "(the quadrature is placed particles at the degree's nodes)"
+            )
+        if family.get("kind") == "wgan_gp":
+            for kind in family.get("generators", ["particles", "mlp"]):
+                lr_g = family.get("lr_g", generators.get(kind, {}).get("lr", 0.0))
+                if lr_g > family.get("lr_d", 0.0):
+                    where = f"{key}.lr_g" if "lr_g" in family else f"e2.generators.{kind}.lr"
+                    raise ConfigError(
+                        f"config key '{where}' gives {name}'s {kind} generator the step {lr_g}; expected at most "
+                        f"{key}.lr_d ({family.get('lr_d')}): the generator's step is <= the critic's (set {key}.lr_g)"
+                    )
+
+
 def _check_cross_keys(config: dict, base: Path) -> None:
     e3 = config.get("e3", {})
     if "main_step_size" in e3 and e3["main_step_size"] not in e3.get("step_sizes", []):
@@ -104,6 +134,7 @@ def _check_cross_keys(config: dict, base: Path) -> None:
                 f"config key 'e5.datasets.{name}.dense_evaluations.until' has bad value {dense['until']}; "
                 f"expected at most e5.datasets.{name}.steps ({dataset['steps']})"
             )
+    _check_e2_families(config.get("e2", {}).get("families", {}), config.get("e2", {}).get("generators", {}))
     reference = config.get("reference_file")
     if reference is not None and not (base / reference).is_file():
         raise ConfigError(f"config key 'reference_file': file '{reference}' does not exist (expected a YAML file)")

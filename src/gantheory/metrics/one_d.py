@@ -19,6 +19,7 @@ from scipy.special import ndtr
 __all__ = [
     "GaussianMixture1D",
     "gauss_hermite_measure",
+    "gaussian_quadrature",
     "hermite_feature_means",
     "hermite_features",
     "jensen_shannon",
@@ -158,6 +159,28 @@ def gauss_hermite_measure(q: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"a Gauss–Hermite rule needs q >= 1 points, got {q}")
     nodes, weights = np.polynomial.hermite_e.hermegauss(q)
     return nodes, weights / weights.sum()
+
+
+def gaussian_quadrature(target: GaussianMixture1D, q: int) -> tuple[np.ndarray, np.ndarray]:
+    """The target's q-point Gaussian quadrature (nodes, weights) from its exact moments (Golub–Welsch 1969):
+    it matches the target's moments 1..2q−1. The Hankel matrix of moments 0..2q of z = (X − mean)/sd is
+    factored M = RᵀR (Cholesky); R gives the three-term recurrence of the orthogonal polynomials, whose
+    Jacobi matrix has the nodes as eigenvalues and weight_i = (first entry of eigenvector i)². Standardising
+    first keeps M well conditioned for the q ≤ 8 used here; q ≥ 1 and a target with ≥ q support points
+    (any Gaussian mixture) keep M positive definite."""
+    if q < 1:
+        raise ValueError(f"a Gaussian quadrature needs q >= 1 points, got {q}")
+    loc, scale = target.mean, target.sd
+    standard = GaussianMixture1D(target.weights, (target.means - loc) / scale, target.sds / scale)
+    moments = np.array([standard.raw_moment(i) for i in range(2 * q + 1)])
+    hankel = moments[np.add.outer(np.arange(q + 1), np.arange(q + 1))]
+    r = np.linalg.cholesky(hankel).T  # upper triangular, hankel = rᵀ r
+    ratio = np.diag(r, 1) / np.diag(r)[:-1]  # r[j, j+1] / r[j, j], j = 0..q−1
+    alpha = ratio - np.concatenate([[0.0], ratio[:-1]])
+    beta = np.diag(r)[1:q] / np.diag(r)[: q - 1]
+    nodes, vectors = np.linalg.eigh(np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1))
+    weights = vectors[0] ** 2
+    return loc + scale * nodes, weights / weights.sum()
 
 
 def hermite_features(x, degree: int, loc: float = 0.0, scale: float = 1.0) -> np.ndarray:

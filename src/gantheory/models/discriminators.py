@@ -69,11 +69,25 @@ class Family:
 
     def population_divergence(self, x: np.ndarray, targets: list[GaussianMixture1D]) -> np.ndarray | None:
         """Exact d_F between each run's point set x[k] (uniform weights) and its target; None if no closed form."""
-        return None
+        if not self.exact:
+            return None
+        x = np.asarray(x, np.float64).reshape(self.seeds, -1)
+        return np.array([self.run_divergence(x[k], targets[k], k) for k in range(self.seeds)])
+
+    exact = False  # does `run_divergence` exist (a closed form of d_F to a mixture)?
+
+    def run_divergence(self, x: np.ndarray, target: GaussianMixture1D, k: int) -> float:
+        """Exact d_F between run k's point set x (n,) and its target."""
+        raise NotImplementedError
 
 
 class LinearSpan(Family):
-    """f = c·ψ(x), ‖c‖₂ ≤ 1: d_F = ‖E_real ψ − E_fake ψ‖₂, or c trained by projected ascent (`inner`)."""
+    """f = c·ψ(x), ‖c‖₂ ≤ 1: d_F = ‖E_real ψ − E_fake ψ‖₂, or c trained by projected ascent (`inner`).
+    After `use_population(targets)` the real side is the targets' exact E ψ, not a minibatch: the critic
+    then sees the population moments the theory speaks of (E2 always does this; a minibatch adds noise of
+    the order of the gaps being tested)."""
+
+    exact = True
 
     def __init__(self, seeds: int, n_features: int, inner: str, seed: int):
         super().__init__(seeds)
@@ -86,14 +100,21 @@ class LinearSpan(Family):
             start /= np.linalg.norm(start, axis=1, keepdims=True)  # a random unit vector per run
             self.coef = tf.Variable(start.astype(np.float32), name="coefficients")
             self.variables = [self.coef]
+        self.population = None
+
+    def use_population(self, targets: list[GaussianMixture1D]) -> None:
+        """Read the real side of every loss from run k's exact E_target ψ (K, n_features)."""
+        means = np.stack([self.population_features(targets[k], k) for k in range(self.seeds)])
+        self.population = tf.constant(means, tf.float32)
 
     def features(self, x):
         """(K, B, 1) → (K, B, n_features)."""
         raise NotImplementedError
 
     def feature_gap(self, real, fake):
-        """Δ = E_real ψ − E_fake ψ, per run (K, n_features)."""
-        return tf.reduce_mean(self.features(real), axis=1) - tf.reduce_mean(self.features(fake), axis=1)
+        """Δ = E_real ψ − E_fake ψ, per run (K, n_features); E_real ψ exact after `use_population`."""
+        real_means = self.population if self.population is not None else tf.reduce_mean(self.features(real), axis=1)
+        return real_means - tf.reduce_mean(self.features(fake), axis=1)
 
     def _norm(self, gap):
         return tf.sqrt(tf.reduce_sum(tf.square(gap), axis=1) + NORM_EPSILON)
@@ -136,8 +157,8 @@ class LinearSpan(Family):
             ]
         )
 
-    def population_divergence(self, x, targets):
-        return np.linalg.norm(self.population_gaps(x, targets), axis=1)
+    def run_divergence(self, x, target, k):
+        return float(np.linalg.norm(self.population_features(target, k) - self.numpy_features(x, k).mean(axis=0)))
 
     def max_gap_null(self, targets: list[GaussianMixture1D], n: int, repeats: int, rng, quantile: float = 0.95):
         """(K,): the `quantile` of max_j |E_target ψ_j − mean ψ_j| over `repeats` i.i.d. target samples of
@@ -223,20 +244,23 @@ class RandomReLUFeatures(LinearSpan):
 
 
 class GaussianMMD(Family):
-    """MMD with a Gaussian kernel (strict: characteristic kernel); its witness is the closed-form maximiser
-    over the RKHS unit ball, so there are no variables. Training minimises the unbiased MMD² estimate."""
+    """MMD with a Gaussian kernel, or the mean of Gaussian kernels at several bandwidths `multiples` × the
+    run's bandwidth (strict: characteristic kernels; a mixture is not tied to one length scale, so both the
+    modes' spacing and their width are seen). Its witness is the closed-form maximiser over the RKHS unit
+    ball, so there are no variables. Training minimises the unbiased MMD² estimate."""
 
     name = "mmd"
     strict = True
+    exact = True
 
-    def __init__(self, seeds: int, bandwidth):
+    def __init__(self, seeds: int, bandwidth, multiples=(1.0,)):
         super().__init__(seeds)
-        self.bandwidth = _per_run(bandwidth, seeds, "bandwidth")
-        self._inv_two_h2 = tf.constant(1.0 / (2.0 * self.bandwidth**2)[:, None, None], tf.float32)
+        self.bandwidths = _per_run(bandwidth, seeds, "bandwidth")[:, None] * np.asarray(multiples, np.float64)
+        self._inv_two_h2 = tf.constant(1.0 / (2.0 * self.bandwidths**2)[:, None, None, :], tf.float32)
 
     def _mean_kernel(self, x, y, exclude_diagonal: bool):
         sq = tf.square(x - tf.transpose(y, [0, 2, 1]))  # (K, B_x, B_y) for 1-D samples
-        gram = tf.exp(-sq * self._inv_two_h2)
+        gram = tf.reduce_mean(tf.exp(-sq[..., None] * self._inv_two_h2), axis=-1)  # mean over bandwidths
         total = tf.reduce_sum(gram, axis=[1, 2])
         n, m = tf.cast(tf.shape(x)[1], tf.float32), tf.cast(tf.shape(y)[1], tf.float32)
         if exclude_diagonal:
@@ -257,9 +281,9 @@ class GaussianMMD(Family):
     def estimate(self, real, fake):
         return tf.sqrt(tf.maximum(self.mmd2(real, fake), 0.0))
 
-    def population_divergence(self, x, targets):
-        x = np.asarray(x, np.float64).reshape(self.seeds, -1)
-        return np.array([mmd_to_mixture(x[k], targets[k], self.bandwidth[k]) for k in range(self.seeds)])
+    def run_divergence(self, x, target, k):
+        """MMD² of the mean kernel is the mean of the per-bandwidth MMD²."""
+        return float(np.sqrt(np.mean([mmd_to_mixture(x, target, h) ** 2 for h in self.bandwidths[k]])))
 
 
 class WGANGPCritic(Family):
@@ -286,6 +310,12 @@ class WGANGPCritic(Family):
     def estimate(self, real, fake):
         return tf.reduce_mean(self.critic(real), axis=[1, 2]) - tf.reduce_mean(self.critic(fake), axis=[1, 2])
 
+    def null_estimates(self, samples, pairs: int) -> np.ndarray:
+        """(K, pairs): |estimate| between consecutive halves of `samples` (K, 2·pairs·n, 1), all drawn from the
+        target: what this critic reports when the generator is the target (its sampling floor)."""
+        means = tf.reduce_mean(tf.reshape(self.critic(samples), (self.seeds, 2 * pairs, -1)), axis=2)
+        return np.abs((means[:, 0::2] - means[:, 1::2]).numpy())
+
 
 def build_family(spec: dict, seeds: int, runs: dict, seed: int) -> Family:
     """A family from its config (`kind` plus its keys) and per-run arrays in `runs` (degree, loc, scale,
@@ -297,7 +327,7 @@ def build_family(spec: dict, seeds: int, runs: dict, seed: int) -> Family:
     if kind == "relu":
         return RandomReLUFeatures(seeds, _key(spec, "features"), runs["loc"], runs["scale"], inner, seed)
     if kind == "mmd":
-        return GaussianMMD(seeds, runs["bandwidth"])
+        return GaussianMMD(seeds, runs["bandwidth"], spec.get("bandwidths", [1.0]))
     if kind == "wgan_gp":
         return WGANGPCritic(seeds, _key(spec, "widths"), _key(spec, "gp_weight"), seed)
     raise ValueError(f"family kind must be one of polynomial, relu, mmd, wgan_gp; got {kind!r}")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from gantheory.plotting.style import figure_legend, variant_style
 
-OBJECTIVE_CLIP = 1e-3  # relative objectives below this (or ≤ 0, a critic's estimate can be) sit on the axis
+OBJECTIVE_CLIP = 1e-3  # d_F / floor below this (or ≤ 0, a critic's estimate can be) sits on the axis
 
 
 def _degree(variant: str) -> int:
@@ -58,7 +58,9 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
         for j, (family, variant) in enumerate(columns):
             ax = axes[i, j]
             x = points.get((family, generator, variant, target))
-            if x is not None:
+            if x is None:
+                ax.text(0.5, 0.5, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
+            else:
                 ax.hist(
                     np.clip(x, grid[0], grid[-1]),
                     bins=bins,
@@ -83,8 +85,21 @@ def _top_variant(metrics: pd.DataFrame, family: str) -> str:
     return max(variants, key=_degree)
 
 
+def _over_floor(run: pd.DataFrame) -> pd.DataFrame:
+    """(step × seed) d_F over its sampling floor: the one value a closed form records at step 0, or a
+    trained critic's floor at the same evaluation; clipped below (a critic's estimate can be ≤ 0)."""
+    objective = run[run["metric"] == "objective"].pivot_table(index="step", columns="seed", values="value")
+    floor = run[run["metric"] == "objective_floor"].pivot_table(index="step", columns="seed", values="value")
+    if objective.empty or floor.empty:
+        return objective.iloc[0:0]
+    per_step = (
+        floor.reindex(objective.index) if len(floor) > 1 else floor.iloc[[0] * len(objective)].set_axis(objective.index)
+    )
+    return (objective / per_step).clip(lower=OBJECTIVE_CLIP)
+
+
 def trajectories(metrics: pd.DataFrame, floors: dict, targets: dict, families: dict):
-    """W1 / floor (solid) and the family's objective relative to its largest value (dashed) over training,
+    """W1 / its floor (solid) and the family's objective d_F / its own sampling floor (dashed) over training,
     median over seeds with a min–max band; one column per family (a polynomial family at its highest k)."""
     kinds = {name: spec["kind"] for name, spec in families.items()}
     families = [f for f in families if f in set(metrics["family"])]
@@ -109,12 +124,12 @@ def trajectories(metrics: pd.DataFrame, floors: dict, targets: dict, families: d
                 & (metrics["generator"] == generator)
             ]
             w1 = run[run["metric"] == "w1"].pivot_table(index="step", columns="seed", values="value") / floors[target]
-            objective = run[run["metric"] == "objective"].pivot_table(index="step", columns="seed", values="value")
-            if len(objective):  # relative to the largest median value (a critic's first estimates can be ~0)
-                objective = (objective / objective.median(axis=1).max()).clip(lower=OBJECTIVE_CLIP)
+            objective = _over_floor(run)
+            if run.empty:
+                ax.text(0.5, 0.5, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
             for frame, colour, style, label in (
                 (w1, variant_style("W1")["color"], "-", "W1 / floor"),
-                (objective, variant_style("objective")["color"], "--", "d_F / max d_F"),
+                (objective, variant_style("objective")["color"], "--", "d_F / its floor"),
             ):
                 if frame.empty:
                     continue
@@ -133,7 +148,7 @@ def trajectories(metrics: pd.DataFrame, floors: dict, targets: dict, families: d
     for ax in axes.flat:
         ax.label_outer()
     figure_legend(fig, axes, loc="upper right", bbox_to_anchor=(0.99, 0.995), ncols=4)
-    fig.suptitle("E2: W1 / sampling floor and the objective during training", x=0.07, ha="left")
+    fig.suptitle("E2: W1 and the objective d_F, each over its own sampling floor, during training", x=0.07, ha="left")
     return fig
 
 

@@ -63,14 +63,18 @@ def check_settings(settings: dict, step: str, generator: str | None = None) -> d
 
 
 def family_order(settings: dict, present=None) -> list[str]:
-    """Families in reading order — exact polynomials, trained-coefficient polynomials, ReLU span, MMD,
-    WGAN-GP — then by name (a config section arrives as sorted JSON, so its own order is lost)."""
+    """Families in reading order — exact polynomials (uniform, then quadrature start), trained-coefficient
+    polynomials, ReLU span, MMD (judged, then shown only), WGAN-GP — then by name (a config section
+    arrives as sorted JSON, so its own order is lost)."""
     rank = {("polynomial", "closed_form"): 0, ("polynomial", "ascent"): 1, ("relu", "closed_form"): 2,
             ("relu", "ascent"): 3, ("mmd", None): 4, ("wgan_gp", None): 5}  # fmt: skip
     names = [n for n in settings["families"] if present is None or n in present]
-    return sorted(
-        names, key=lambda n: (rank[(settings["families"][n]["kind"], settings["families"][n].get("inner"))], n)
-    )
+
+    def key(name):  # a quadrature start after its uniform-start sibling, a family shown-only after the judged
+        f = settings["families"][name]
+        return rank[(f["kind"], f.get("inner"))], f.get("start") == "quadrature", not f.get("judged", True), name
+
+    return sorted(names, key=key)
 
 
 def run_label(family: str, generator: str, variant: str, target: str, seed: int) -> str:

@@ -131,7 +131,8 @@ def outputs(
         moment_gap_table(results).round(4),
         gaps_table,
         caption="E2 at the end of training (medians over seeds): moment gaps |Δm_j|/sd_j, the family's own "
-        "divergence d_F, the largest feature-mean gap of the linear spans and, for random features, the 95th "
+        "divergence d_F and its sampling floor (d_F of an i.i.d. target sample alike; a trained critic's at its "
+        "last evaluation), the largest feature-mean gap of the linear spans and, for random features, the 95th "
         "percentile of that gap for i.i.d. target samples of the same size (E2.3), MMD (median-heuristic "
         "bandwidth), W1 and W1 over the sampling floor.",
     )

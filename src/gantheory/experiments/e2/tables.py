@@ -9,13 +9,17 @@ from gantheory.experiments.e2.settings import family_order
 
 
 def moment_gap_table(results: dict) -> pd.DataFrame:
-    """Per (family, variant, generator, target), medians over seeds at the end: |Δm_j|/sd_j, d_F, the largest
-    feature-mean gap (linear spans) and, for random features, its i.i.d. sampling floor, MMD, W1 and W1/floor."""
+    """Per (family, variant, generator, target), medians over seeds at the end: |Δm_j|/sd_j, d_F and its own
+    sampling floor, the largest feature-mean gap (linear spans) and, for random features, its i.i.d.
+    sampling floor, MMD, W1 and W1/floor."""
     m, settings, floors = results["metrics"], results["settings"], floors_of(results)
     gaps = relative_moment_gaps(m, settings).groupby(level=CELL).median()
     gaps.columns = [f"|Δm{j}|/sd{j}" for j in gaps.columns]
     table = gaps
     table["d_F (final)"] = final_values(m, "objective").groupby(level=CELL).median()
+    floor = final_values(m, "objective_floor")
+    if len(floor):  # E2.2 (ii) and E2.4 read d_F against it
+        table["d_F floor"] = floor.groupby(level=CELL).median()
     feature = final_values(m, "max_feature_gap")
     if len(feature):
         table["max feature gap"] = feature.groupby(level=CELL).median()

@@ -25,7 +25,13 @@ import pandas as pd
 import tensorflow as tf
 
 from gantheory.experiments.e2.settings import bandwidth, run_label, targets_of
-from gantheory.metrics.one_d import GaussianMixture1D, mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
+from gantheory.metrics.one_d import (
+    GaussianMixture1D,
+    gaussian_quadrature,
+    mmd_to_mixture,
+    moment_gaps,
+    wasserstein1_to_mixture,
+)
 from gantheory.models.discriminators import LinearSpan, RandomReLUFeatures, build_family, critic_optimizer
 from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
@@ -34,6 +40,13 @@ from gantheory.train.gda import GradientDescentAscent, run_training
 from gantheory.train.stream import CounterStream
 
 GENERATORS = ("particles", "mlp")
+EVALUATION_RESOLUTION = 500  # the finest evaluation step is steps // 500 (workflow/lib/config_check.py agrees)
+NULL_CHUNK = 25  # target-sample pairs per critic call when measuring a trained critic's floor
+
+
+def degree_of(variant: str) -> int:
+    """k of a polynomial run's variant label `k=<k>` (1 for the other families)."""
+    return int(variant.split("=")[1]) if variant.startswith("k=") else 1
 
 
 def run_table(family: dict, settings: dict) -> pd.DataFrame:
@@ -122,10 +135,29 @@ class MLPGenerator:
         return self.model(self._latent(n, seed)).numpy()[..., 0]
 
 
-def initial_generators(generator: str, runs: pd.DataFrame, settings: dict, batch_size: int, seed: int):
-    """The generator of every run, built from its seed index only (identical across families)."""
+def quadrature_start(target: GaussianMixture1D, degree: int, n: int) -> np.ndarray:
+    """n particles on the target's q-point Gaussian quadrature, q = the fewest points with 2q − 1 ≥ degree,
+    allocated to the nodes by weight (largest remainder, ties to the heaviest node): a measure that matches
+    the target's moments 1..degree up to that rounding, yet is q atoms — far from the target in W1 (E2.2 (ii))."""
+    nodes, weights = gaussian_quadrature(target, (degree + 2) // 2)
+    counts = np.floor(weights * n).astype(int)
+    remainder = np.round(weights * n - counts, 9)  # ties (a symmetric rule) go to the heaviest node
+    order = np.lexsort((-weights, -remainder))
+    counts[order[: n - counts.sum()]] += 1
+    return np.repeat(nodes, counts)
+
+
+def initial_generators(
+    generator: str, runs: pd.DataFrame, settings: dict, batch_size: int, seed: int, start: str = "uniform"
+):
+    """The generator of every run, built from its seed index only (identical across families); with
+    `start: quadrature` (particles only) from its target's quadrature at its degree instead."""
     low, high = settings["init"]["low"], settings["init"]["high"]
     indices = sorted(set(runs["seed"]))
+    if generator == "particles" and start == "quadrature":
+        targets, n = targets_of(settings), settings["particles"]
+        start = [quadrature_start(targets[r.target], degree_of(r.variant), n) for r in runs.itertuples()]
+        return Particles(np.stack(start), batch_size)
     if generator == "particles":
         n = settings["particles"]
         start = {
@@ -158,17 +190,22 @@ class MomentGAN:
         self.targets = [targets[t] for t in runs["target"]]
         k = len(runs)
         per_run = {
-            "degree": [int(v.split("=")[1]) if v.startswith("k=") else 1 for v in runs["variant"]],
+            "degree": [degree_of(v) for v in runs["variant"]],
             "loc": [t.mean for t in self.targets],
             "scale": [t.sd for t in self.targets],
             "bandwidth": [bandwidth(t, settings) for t in self.targets],
         }
         self.family = build_family(family_spec, k, per_run, derive_seed(seed, "family"))
+        if isinstance(self.family, LinearSpan):
+            self.family.use_population(self.targets)  # E2.2: the critic's target side is the population
         self.sampler = MixtureSampler(self.targets)
         self.real_batch = generator.batch_size
         self.stream = CounterStream(derive_seed(seed, "stream"))
         self.eval_key = derive_seed(seed, "evaluation")
-        gen_spec = settings["generators"][self.generator_kind]
+        self.null_key = derive_seed(seed, "critic null")
+        gen_spec = dict(settings["generators"][self.generator_kind])
+        if "lr_g" in family_spec:  # a family may fix its own generator step (WGAN-GP: ≤ its critic's)
+            gen_spec["lr"] = family_spec["lr_g"]
         schedule = generator_learning_rate(gen_spec, family_spec["steps"])
         g_optimizer = AdamSettings(schedule, gen_spec["beta_1"], gen_spec["beta_2"]).build()
         has_critic = bool(self.family.variables)
@@ -212,8 +249,10 @@ class MomentGAN:
             many = many[:, :n]
         points = many[:, :n]
         finite = np.isfinite(many).all(axis=1)
-        objective = self._objective(many if isinstance(self.family, LinearSpan) else points, step, finite)
+        measured = many if isinstance(self.family, LinearSpan) else points
+        objective = self._objective(measured, step, finite)
         null = self.feature_gap_null(many.shape[1], settings["floor_repeats"]) if step == 0 else None
+        objective["objective_floor"] = self.objective_floor(measured.shape[1], settings["floor_repeats"], step)
         rows = []
         for k, target in enumerate(self.targets):
             if not finite[k]:
@@ -250,6 +289,32 @@ class MomentGAN:
             out["max_feature_gap"] = np.abs(self.family.population_gaps(safe, self.targets)).max(axis=1)
         return out
 
+    def objective_floor(self, n: int, repeats: int, step: int) -> np.ndarray | None:
+        """Per run, the objective's own sampling floor: its value when the generator *is* the target, as
+        measured here on n points — the median over `repeats` i.i.d. target samples of the exact d_F
+        (recorded once, at step 0; runs sharing (variant, target) share it), or, for a trained critic, the
+        median |estimate| between two independent target samples of n points each, at every evaluation
+        after step 0 (the floor moves with the critic). E2.4 reads the final objective against it."""
+        if self.family.exact:
+            if step != 0:
+                return None
+            floor, groups = np.empty(len(self.runs)), self.runs.groupby(["variant", "target"], sort=False).groups
+            for (variant, target), members in groups.items():
+                k = int(members[0])
+                rng = np.random.default_rng(derive_seed(self.eval_key, "objective floor", variant, target))
+                values = [self.family.run_divergence(self.targets[k].sample(n, rng), self.targets[k], k)
+                          for _ in range(repeats)]  # fmt: skip
+                floor[list(members)] = np.median(values)
+            return floor
+        if step == 0:
+            return None
+        values = []
+        for start in range(0, repeats, NULL_CHUNK):  # chunks of pairs keep the critic's activations small
+            pairs = min(NULL_CHUNK, repeats - start)
+            seed = tf.constant([self.null_key, step * repeats + start], tf.int64)
+            values.append(self.family.null_estimates(self.sampler(2 * pairs * n, seed), pairs))
+        return np.median(np.concatenate(values, axis=1), axis=1)
+
     def feature_gap_null(self, n: int, repeats: int) -> np.ndarray | None:
         """Random-feature spans (E2.3): per run, the 95th percentile of the max feature-mean gap of i.i.d.
         target samples of the evaluation size n, from a stream of its own; None for other families."""
@@ -274,10 +339,14 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
     family = settings["families"][family_name]
     runs = run_table(family, settings)
     run_seed = derive_seed(seed, "e2", family_name, generator_kind)
-    generator = initial_generators(generator_kind, runs, settings, family["batch_size"], seed)
+    if generator_kind not in family.get("generators", GENERATORS):
+        raise ValueError(f"e2.families.{family_name}.generators is {family['generators']}: not {generator_kind!r}")
+    generator = initial_generators(
+        generator_kind, runs, settings, family["batch_size"], seed, family.get("start", "uniform")
+    )
     gan = MomentGAN(family, generator, runs, targets_of(settings), settings, run_seed)
     steps = family["steps"]
-    chunk, schedule = evaluation_schedule(steps, family["evaluations"])
+    chunk, schedule = evaluation_schedule(steps, family["evaluations"], family.get("late"))
     checkpoint = None
     if checkpoint_path is not None:
         checkpoint = Checkpoint(checkpoint_path, run_fingerprint([family_name, generator_kind, settings, run_seed]))
@@ -307,13 +376,23 @@ def train_family(family_name: str, generator_kind: str, settings: dict, seed: in
     return frame, points, log.wall_clock_s[-1]
 
 
-def evaluation_schedule(steps: int, evaluations: int) -> tuple[int, set[int]]:
-    """(chunk, evaluation steps): step 0 and `evaluations` steps spaced evenly in log(step) up to `steps`, on
-    a grid of 1% of the run. Convergence happens early and then levels off; log spacing samples each stage
-    alike, so a curve (and E2.4's rank correlation) is not dominated by the noise of a long plateau."""
-    chunk = max(1, steps // 100)
+def evaluation_schedule(steps: int, evaluations: int, late: dict | None = None) -> tuple[int, set[int]]:
+    """(chunk, evaluation steps): step 0 and `evaluations` steps spaced evenly in log(step) up to `steps`,
+    on a grid of 0.2% of the run. Convergence happens early and then levels off; log spacing samples each
+    stage alike, and the fine grid puts >= 5 evaluations in a transient as short as ~2% of the run (E2.4).
+    With `late` ({count, every}) also the last `count` steps every `every` up to `steps`: an even late
+    grid whose median (E2.4's final value) averages the plateau."""
+    chunk = max(1, steps // EVALUATION_RESOLUTION)
     grid = np.geomspace(chunk, max(steps, chunk), max(evaluations, 1))
-    return chunk, {0, steps, *(int(min(steps, chunk * round(g / chunk))) for g in grid)}
+    late_grid = range(steps, steps - late["count"] * late["every"], -late["every"]) if late else []
+    if late and late["every"] % chunk:
+        raise ValueError(f"late evaluations every {late['every']} steps must be a multiple of the chunk {chunk}")
+    return chunk, {0, steps, *(int(min(steps, chunk * round(g / chunk))) for g in grid), *late_grid}
+
+
+def families_of(settings: dict, generator_kind: str) -> list[str]:
+    """The families that train this generator kind: all, but for those whose `generators` names others."""
+    return [n for n, f in settings["families"].items() if generator_kind in f.get("generators", GENERATORS)]
 
 
 def train_generator(
@@ -322,7 +401,7 @@ def train_generator(
     """Every family (or the named ones) against one generator kind: (metrics, final points, seconds per family).
     With `checkpoints` (a folder), one checkpoint per family there: a killed job resumes where it was."""
     frames, points, seconds = [], {}, {}
-    for name in families or list(settings["families"]):
+    for name in families or families_of(settings, generator_kind):
         path = None if checkpoints is None else Path(checkpoints) / f"{name}.npz"
         frame, final, wall = train_family(name, generator_kind, settings, seed, path)
         frames.append(frame)
