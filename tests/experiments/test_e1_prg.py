@@ -166,7 +166,8 @@ def test_e1_1_and_e1_2_use_the_bounds():
         {
             "row": ["clean-n32"] * 2,
             "target": ["gauss", "cube"],
-            "counting_bound": [0.785, 8.48],
+            "certified_bound": [0.785, 8.48],
+            "counting_bound": [0.2, 8.48],
             "target_scale": [11.3, 11.4],
             "enumeration_mean": [np.nan] * 2,
         }

@@ -117,7 +117,8 @@ def test_e1_2_fails_without_clean_rows():
 
 def _certificates(bound=50.0):
     rows = [(r, t) for r in ("clean-n32", "clean-n16") for t in ("gauss", "cube")]
-    return pd.DataFrame([dict(row=r, target=t, counting_bound=bound, target_scale=11.0) for r, t in rows])
+    records = [dict(row=r, target=t, certified_bound=bound, counting_bound=bound / 4, target_scale=11) for r, t in rows]
+    return pd.DataFrame(records)
 
 
 def test_e1_2_passes_far_bounds_and_fails_a_clean_row_without_its_certificate():

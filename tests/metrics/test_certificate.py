@@ -58,6 +58,22 @@ def test_counting_bound_lies_below_the_exact_enumeration(target):
     assert cert.counting_bound(n + 4, m, target) < bound  # more patterns, weaker bound
 
 
+def test_the_chi2_union_bound_is_exact_for_one_pattern_and_below_enumeration_for_many():
+    """One pattern (n = 0): the union bound is no bound at all but E d_s itself, so it must equal the Monte-Carlo
+    nearest-orthant distance; for 2^n patterns it lies below the enumerated value and above counting."""
+    m = 12
+    single = np.ones((1, m))
+    mean, se = cert.enumeration_bound(single, "gauss", 200_000, np.random.default_rng(5))
+    assert cert.chi2_union_bound(0, m) == pytest.approx(mean, abs=4 * se)
+    n, m = 10, 40
+    patterns = emittable_patterns(n, random_hypergraph(n, m, np.random.default_rng(3)), get_predicate("xor_and"))
+    mean, se = cert.enumeration_bound(patterns, "gauss", 4000, np.random.default_rng(4))
+    union, counting = cert.chi2_union_bound(n, m), cert.counting_bound(n, m, "gauss")
+    assert counting < union <= mean + 3 * se and cert.certified_bound(n, m, "gauss") == union
+    assert cert.chi2_union_bound(n + 4, m) < union and cert.chi2_union_bound(m, m) == 0.0  # every orthant: 0
+    assert cert.certified_bound(n, m, "cube") == cert.counting_bound(n, m, "cube")  # the same argument on cube
+
+
 def test_analytic_pieces_against_exact_sums_and_monte_carlo():
     m = 12
     means = cert.halfnormal_order_means(m)

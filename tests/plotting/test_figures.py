@@ -78,7 +78,7 @@ def test_mapping_is_fixed_and_keyed_by_name():
         ["optimal", "sim k=1", "sim k=5", "alt k=1", "alt k=5"],  # E3 dynamics
         ["disc step grown", "gen step shrunk"],
         ["gaussian noise", "blur", "black rectangles", "salt and pepper", "other class"],
-        ["counting_bound", "enumeration_mean", "best_ipm_upper"],
+        ["certified_bound", "enumeration_mean", "best_ipm_upper"],
         ["W1", "JS", "MMD", "d_poly"],
     ],
 )
@@ -257,7 +257,7 @@ def test_w1_bars_draw_the_e1_2_threshold():
         dict(
             target=["cube"] * 2,
             row=["clean-n24", "clean-n16"],
-            counting_bound=[5.0, 4.0],
+            certified_bound=[5.0, 4.0],
             enumeration_mean=[np.nan, 4.2],
             best_ipm_upper=[0.1, 0.2],
             target_scale=[9.0, 8.0],

@@ -62,7 +62,7 @@ VARIANT_STYLES: dict[str, tuple[str, str]] = {
     "MMD": (_CB[4], "D"),
     "d_poly": (_CB[2], "^"),
     # E1: the W1 bars
-    "counting_bound": (_CB[0], "o"),
+    "certified_bound": (_CB[0], "o"),
     "enumeration_mean": (_CB[1], "s"),
     "best_ipm_upper": (_CB[2], "^"),
     # E4.3: disturbances

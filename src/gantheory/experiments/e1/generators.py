@@ -85,7 +85,8 @@ def prepare(settings: dict, seed: int):
 
 
 def certificates(table: pd.DataFrame, hypergraphs: dict, settings: dict, seed: int) -> pd.DataFrame:
-    """Per row and target: counting bound, exact-enumeration estimate (n ≤ enumeration_max_n), E‖x‖, and
+    """Per row and target: counting bound, the certified bound (the larger of it and the χ² union bound),
+    exact-enumeration estimate (n ≤ enumeration_max_n), E‖x‖, and
     POT's W1 on samples beside its own null (target vs target) where n is small enough to enumerate."""
     c, noise = settings["certificate"], settings["cube_noise"]
     out = []
@@ -102,6 +103,7 @@ def certificates(table: pd.DataFrame, hypergraphs: dict, settings: dict, seed: i
                 "n": n,
                 "m": m,
                 "counting_bound": cert.counting_bound(n, m, target, noise),
+                "certified_bound": cert.certified_bound(n, m, target, noise),
                 "target_scale": cert.target_scale(m, target, noise),
                 "emittable_patterns": np.nan if patterns is None else len(patterns),
             }
