@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from gantheory.experiments.e2 import generators  # noqa: E402
 from gantheory.experiments.e2 import training as e2  # noqa: E402
 from gantheory.experiments.e2.settings import STEP_KEYS, targets_of  # noqa: E402
 
@@ -170,7 +171,7 @@ def test_a_quadrature_start_puts_the_particles_on_the_targets_nodes_by_weight():
     """E2.2 (ii): q = ⌈(k + 1)/2⌉ nodes, particle counts by largest remainder, moments 1..k matched to
     rounding; one identical start for every seed index."""
     target = targets_of(SETTINGS)["normal"]
-    start = e2.quadrature_start(target, 4, 200)  # q = 3: weights 1/6, 2/3, 1/6 → 33, 134, 33 (largest remainder)
+    start = generators.quadrature_start(target, 4, 200)  # q = 3: weights 1/6, 2/3, 1/6 → 33, 134, 33
     nodes, counts = np.unique(start, return_counts=True)
     np.testing.assert_allclose(nodes, [-np.sqrt(3), 0.0, np.sqrt(3)], atol=1e-12)
     assert list(counts) == [33, 134, 33] and start.size == 200

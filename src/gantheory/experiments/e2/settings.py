@@ -91,3 +91,8 @@ def bandwidth(target: GaussianMixture1D, settings: dict) -> float:
     """The Gaussian kernel's bandwidth for a target (training and the MMD metric): its population median
     pairwise distance (the median heuristic, without sampling) × `e2.bandwidth_factor`."""
     return settings["bandwidth_factor"] * target.median_pairwise_distance()
+
+
+def degree_of(variant: str) -> int:
+    """k of a polynomial run's variant label `k=<k>` (1 for the other families)."""
+    return int(variant.split("=")[1]) if variant.startswith("k=") else 1

@@ -2,39 +2,35 @@
 
 One training job is one (discriminator family, generator kind): every (variant, target, seed) of it is
 a stacked run of one computation — a polynomial family stacks its degrees k too — trained by the engine's
-descent–ascent (train.gda) with fresh target batches every step. Generators: N learnable particles (the
-generated measure is the particle set itself) or a small stacked Keras MLP fed a U[low, high] latent.
-Particles start as draws from that same uniform: a start that is neither target, so matching the target's
-shape is the generator's job (a Gaussian latent would hand N(0, 1) to a linear generator). Each seed index
-starts from the same particles and the same MLP weights in every family, so families compare paired.
+descent–ascent (train.gda) with fresh target batches every step, against a generator of
+`experiments.e2.generators` (N learnable particles or a small stacked MLP).
 
 Every evaluation measures each run against its target *population* (metrics.one_d): exact W1 on N generated
 points (the generator's size, the size of the sampling floor; MMD too, at the start and the end), raw-moment
 gaps, and the family's own divergence d_F in closed form (the critic's estimate for WGAN-GP, which has none).
 The MLP's moments and d_F use `eval_samples` points, so sampling noise there stays well under the claims'
-tolerances. Evaluations are log-spaced in steps (`evaluation_schedule`).
+tolerances. Evaluations are log-spaced in steps, with an even late grid for the strict families
+(`evaluation_schedule`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import keras
 import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from gantheory.experiments.e2.settings import bandwidth, run_label, targets_of
-from gantheory.metrics.one_d import (
-    GaussianMixture1D,
-    gaussian_quadrature,
-    mmd_to_mixture,
-    moment_gaps,
-    wasserstein1_to_mixture,
+from gantheory.experiments.e2.generators import (
+    MixtureSampler,
+    Particles,
+    generator_learning_rate,
+    initial_generators,
 )
+from gantheory.experiments.e2.settings import bandwidth, degree_of, run_label, targets_of
+from gantheory.metrics.one_d import mmd_to_mixture, moment_gaps, wasserstein1_to_mixture
 from gantheory.models.discriminators import LinearSpan, RandomReLUFeatures, build_family, critic_optimizer
 from gantheory.models.optimizers import AdamSettings
-from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import GradientDescentAscent, run_training
 from gantheory.train.stream import CounterStream
@@ -42,11 +38,6 @@ from gantheory.train.stream import CounterStream
 GENERATORS = ("particles", "mlp")
 EVALUATION_RESOLUTION = 500  # the finest evaluation step is steps // 500 (workflow/lib/config_check.py agrees)
 NULL_CHUNK = 25  # target-sample pairs per critic call when measuring a trained critic's floor
-
-
-def degree_of(variant: str) -> int:
-    """k of a polynomial run's variant label `k=<k>` (1 for the other families)."""
-    return int(variant.split("=")[1]) if variant.startswith("k=") else 1
 
 
 def run_table(family: dict, settings: dict) -> pd.DataFrame:
@@ -59,127 +50,6 @@ def run_table(family: dict, settings: dict) -> pd.DataFrame:
         for s in range(settings["seeds"])
     ]
     return pd.DataFrame(rows)
-
-
-def _padded(target: GaussianMixture1D, components: int) -> tuple[np.ndarray, ...]:
-    """(weights, means, sds) padded with zero-weight copies, so every run's target has the same shape."""
-    pad = components - target.weights.size
-    weights = np.concatenate([target.weights, np.zeros(pad)])
-    return (weights, *(np.concatenate([v, np.repeat(v[-1:], pad)]) for v in (target.means, target.sds)))
-
-
-class MixtureSampler:
-    """Fresh, stateless draws from each run's own Gaussian mixture: (K, B, 1) for K stacked runs."""
-
-    def __init__(self, targets: list[GaussianMixture1D]):
-        components = max(t.weights.size for t in targets)
-        weights, means, sds = (np.stack(v) for v in zip(*(_padded(t, components) for t in targets), strict=True))
-        self.edges = tf.constant(np.cumsum(weights, axis=1)[:, None, :-1], tf.float32)  # (K, 1, C − 1)
-        self.means, self.sds = tf.constant(means, tf.float32), tf.constant(sds, tf.float32)
-
-    def __call__(self, batch: int, seed):
-        pick_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
-        k = self.means.shape[0]
-        u = tf.random.stateless_uniform((k, batch, 1), pick_seed)
-        component = tf.reduce_sum(tf.cast(u >= self.edges, tf.int32), axis=-1)  # inverse CDF of the weights
-        mu = tf.gather(self.means, component, batch_dims=1)
-        sd = tf.gather(self.sds, component, batch_dims=1)
-        return (mu + sd * tf.random.stateless_normal((k, batch), noise_seed))[..., None]
-
-
-class Particles:
-    """N learnable points per run, (K, N, 1): the generated measure is the point set itself. A step sees all
-    N points, or a fresh random minibatch of `batch_size` of them when that is smaller (as a GAN sees
-    generator samples): then only the points drawn move by their gradient."""
-
-    def __init__(self, start: np.ndarray, batch_size: int):
-        self.points = tf.Variable(start[..., None].astype(np.float32), name="particles")
-        self.variables = [self.points]
-        self.size = start.shape[1]
-        self.batch_size = min(batch_size, self.size)
-
-    def batch(self, seed):
-        if self.batch_size == self.size:
-            return self.points
-        k = self.points.shape[0]
-        keys = tf.random.stateless_uniform((k, self.size), seed)
-        drawn = tf.math.top_k(keys, self.batch_size).indices  # without replacement, per run
-        return tf.gather(self.points, drawn, batch_dims=1)
-
-    def sample(self, n: int, index: int) -> np.ndarray:
-        return self.points.numpy()[..., 0]
-
-
-class MLPGenerator:
-    """K stacked ReLU MLPs x = G(z), z ~ U[low, high]^latent_dim."""
-
-    def __init__(self, spec: dict, low: float, high: float, batch_size: int, weights: list, eval_key: int):
-        self.latent_dim, self.batch_size, self.low, self.high = spec["latent_dim"], batch_size, low, high
-        self.seeds = len(weights)
-        self.model = stacked_mlp(list(spec["widths"]), 1, self.seeds, 0, name="generator")
-        self.model(tf.zeros((self.seeds, 1, self.latent_dim)))
-        self.model.set_weights([np.concatenate(ws) for ws in zip(*weights, strict=True)])
-        self.variables = list(self.model.trainable_variables)
-        self.eval_key = tf.constant(eval_key, tf.int64)
-
-    def _latent(self, n, seed):
-        shape = (self.seeds, n, self.latent_dim)
-        return tf.random.stateless_uniform(shape, seed, minval=self.low, maxval=self.high)
-
-    def batch(self, seed):
-        return self.model(self._latent(self.batch_size, seed))
-
-    def sample(self, n: int, index: int) -> np.ndarray:
-        """(K, n) from an evaluation stream that training never draws from."""
-        seed = tf.stack([self.eval_key, tf.constant(index, tf.int64)])
-        return self.model(self._latent(n, seed)).numpy()[..., 0]
-
-
-def quadrature_start(target: GaussianMixture1D, degree: int, n: int) -> np.ndarray:
-    """n particles on the target's q-point Gaussian quadrature, q = the fewest points with 2q − 1 ≥ degree,
-    allocated to the nodes by weight (largest remainder, ties to the heaviest node): a measure that matches
-    the target's moments 1..degree up to that rounding, yet is q atoms — far from the target in W1 (E2.2 (ii))."""
-    nodes, weights = gaussian_quadrature(target, (degree + 2) // 2)
-    counts = np.floor(weights * n).astype(int)
-    remainder = np.round(weights * n - counts, 9)  # ties (a symmetric rule) go to the heaviest node
-    order = np.lexsort((-weights, -remainder))
-    counts[order[: n - counts.sum()]] += 1
-    return np.repeat(nodes, counts)
-
-
-def initial_generators(
-    generator: str, runs: pd.DataFrame, settings: dict, batch_size: int, seed: int, start: str = "uniform"
-):
-    """The generator of every run, built from its seed index only (identical across families); with
-    `start: quadrature` (particles only) from its target's quadrature at its degree instead."""
-    low, high = settings["init"]["low"], settings["init"]["high"]
-    indices = sorted(set(runs["seed"]))
-    if generator == "particles" and start == "quadrature":
-        targets, n = targets_of(settings), settings["particles"]
-        start = [quadrature_start(targets[r.target], degree_of(r.variant), n) for r in runs.itertuples()]
-        return Particles(np.stack(start), batch_size)
-    if generator == "particles":
-        n = settings["particles"]
-        start = {
-            s: np.random.default_rng(derive_seed(seed, "e2", "particles", s)).uniform(low, high, n) for s in indices
-        }
-        return Particles(np.stack([start[s] for s in runs["seed"]]), batch_size)
-    spec = settings["generators"]["mlp"]
-    single = {}
-    for s in indices:
-        model = stacked_mlp(list(spec["widths"]), 1, 1, derive_seed(seed, "e2", "mlp", s), name="init")
-        model(tf.zeros((1, 1, spec["latent_dim"])))
-        single[s] = model.get_weights()
-    evaluation_key = derive_seed(seed, "e2", "mlp-evaluation")
-    return MLPGenerator(spec, low, high, batch_size, [single[s] for s in runs["seed"]], evaluation_key)
-
-
-def generator_learning_rate(spec: dict, steps: int):
-    """Adam's step size, cosine-decayed to `lr_final` × lr over the run: the end state is then an average
-    over the last fresh batches rather than one noisy step (constant if lr_final = 1)."""
-    if spec["lr_final"] >= 1.0:
-        return spec["lr"]
-    return keras.optimizers.schedules.CosineDecay(spec["lr"], max(steps, 1), alpha=spec["lr_final"])
 
 
 class MomentGAN:
