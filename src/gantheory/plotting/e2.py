@@ -59,7 +59,7 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
             ax = axes[i, j]
             x = points.get((family, generator, variant, target))
             if x is None:
-                ax.text(0.5, 0.5, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
+                ax.text(0.5, 0.85, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
             else:
                 ax.hist(
                     np.clip(x, grid[0], grid[-1]),
@@ -72,7 +72,8 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
             ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8, label="target density")
             ax.set_yticks([])
             if i == 0:
-                ax.set_title(f"{family}\n{variant}" if variant != families[family]["kind"] else family)
+                title = f"{family}\n{variant}" if variant != families[family]["kind"] else family
+                ax.set_title(title, fontsize="small")  # small: "polynomial_quadrature" fits its column
             if j == 0:
                 ax.set_ylabel(f"{target}\n{generator}")
     figure_legend(fig, axes, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncols=3)
@@ -126,7 +127,7 @@ def trajectories(metrics: pd.DataFrame, floors: dict, targets: dict, families: d
             w1 = run[run["metric"] == "w1"].pivot_table(index="step", columns="seed", values="value") / floors[target]
             objective = _over_floor(run)
             if run.empty:
-                ax.text(0.5, 0.5, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
+                ax.text(0.5, 0.85, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
             for frame, colour, style, label in (
                 (w1, variant_style("W1")["color"], "-", "W1 / floor"),
                 (objective, variant_style("objective")["color"], "--", "d_F / its floor"),
