@@ -59,7 +59,7 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
             ax = axes[i, j]
             x = points.get((family, generator, variant, target))
             if x is None:
-                ax.text(0.5, 0.85, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
+                ax.text(0.03, 0.85, f"no {generator} run", transform=ax.transAxes, ha="left", fontsize="small")
             else:
                 ax.hist(
                     np.clip(x, grid[0], grid[-1]),
