@@ -58,9 +58,11 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
         for j, (family, variant) in enumerate(columns):
             ax = axes[i, j]
             x = points.get((family, generator, variant, target))
-            if x is None:
-                ax.text(0.03, 0.85, f"no {generator} run", transform=ax.transAxes, ha="left", fontsize="small")
+            if x is None:  # no run of this generator kind (the quadrature start is particles only)
+                ax.text(0.5, 0.5, f"no {generator} run", transform=ax.transAxes, ha="center", fontsize="small")
+                ax.set_yticks([])
             else:
+                ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8, label="target density")
                 ax.hist(
                     np.clip(x, grid[0], grid[-1]),
                     bins=bins,
@@ -69,7 +71,6 @@ def densities(points: dict, metrics: pd.DataFrame, targets: dict, families: dict
                     alpha=0.7,
                     label=f"generated ({generator})",
                 )
-            ax.plot(grid, mixture.pdf(grid), color="black", linewidth=0.8, label="target density")
             ax.set_yticks([])
             if i == 0:
                 title = f"{family}\n{variant}" if variant != families[family]["kind"] else family
