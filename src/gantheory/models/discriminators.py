@@ -47,6 +47,7 @@ class Family:
 
     name = "family"
     strict = False
+    exact = False  # does `run_divergence` exist (a closed form of d_F to a mixture)?
 
     def __init__(self, seeds: int):
         self.seeds = seeds
@@ -73,8 +74,6 @@ class Family:
             return None
         x = np.asarray(x, np.float64).reshape(self.seeds, -1)
         return np.array([self.run_divergence(x[k], targets[k], k) for k in range(self.seeds)])
-
-    exact = False  # does `run_divergence` exist (a closed form of d_F to a mixture)?
 
     def run_divergence(self, x: np.ndarray, target: GaussianMixture1D, k: int) -> float:
         """Exact d_F between run k's point set x (n,) and its target."""
