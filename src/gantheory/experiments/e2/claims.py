@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.stats import ConstantInputWarning, spearmanr
 
 from gantheory.claims import Claim, Judgement
-from gantheory.experiments.e2.settings import targets_of
+from gantheory.experiments.e2.settings import degree_of, targets_of
 
 CELL = ["family", "generator", "target", "variant"]
 E21_DIVERGENCE, E21_W1, E21_MMD = 1e-10, 0.05, 1e-3  # docs/claims.md#e2, E2.1
@@ -59,10 +59,6 @@ def diverged_cells(metrics: pd.DataFrame) -> set:
 
 def floors_of(results: dict) -> dict[str, float]:
     return results["floors"].set_index("target")["floor"].to_dict()
-
-
-def degree(variant: str) -> int:
-    return int(variant.split("=")[1])
 
 
 def relative_moment_gaps(metrics: pd.DataFrame, settings: dict) -> pd.DataFrame:
@@ -126,7 +122,7 @@ def judge_e2_2(results: dict) -> Judgement:
     (W1 ≥ 2× floor from the uniform start, W1 decreasing in k) are reported, not judged."""
     m, settings, floors = results["metrics"], results["settings"], floors_of(results)
     m = m[m["variant"].str.startswith("k=")]
-    m = m[m["variant"].map(degree) >= 2]
+    m = m[m["variant"].map(degree_of) >= 2]
     uniform = m[m["family"].isin(_polynomial_families(settings, "uniform"))]
     quadrature = m[m["family"].isin(_polynomial_families(settings, "quadrature"))]
     if uniform.empty or quadrature.empty:
@@ -138,7 +134,7 @@ def judge_e2_2(results: dict) -> Judgement:
     for (_, generator, target), cell in w1.groupby(level=["family", "generator", "target"]):
         floor, medians, texts = floors[target], [], []
         for variant, values in cell.groupby(level="variant", sort=False):
-            k, key = degree(variant), values.index[0][:4]
+            k, key = degree_of(variant), values.index[0][:4]
             worst_gap = gaps.loc[key, list(range(1, k + 1))].median().max()  # per order j: median over seeds
             medians.append((k, values.median()))
             ok.append(key not in lost and worst_gap < MOMENT_TOLERANCE)

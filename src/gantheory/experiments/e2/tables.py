@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gantheory.experiments.e2.claims import CELL, degree, final_values, floors_of, relative_moment_gaps
-from gantheory.experiments.e2.settings import family_order
+from gantheory.experiments.e2.claims import CELL, final_values, floors_of, relative_moment_gaps
+from gantheory.experiments.e2.settings import degree_of, family_order
 
 
 def moment_gap_table(results: dict) -> pd.DataFrame:
@@ -32,7 +32,7 @@ def moment_gap_table(results: dict) -> pd.DataFrame:
     table["W1 / floor"] = table["W1"] / table["target"].map(floors)
     order = {name: i for i, name in enumerate(family_order(settings))}
     table["_order"] = table["family"].map(order)
-    table["_k"] = table["variant"].map(lambda v: degree(v) if v.startswith("k=") else 0)
+    table["_k"] = table["variant"].map(lambda v: degree_of(v) if v.startswith("k=") else 0)
     table = table.sort_values(["_order", "_k", "generator", "target"]).drop(columns=["_order", "_k"])
     columns = ["family", "variant", "generator", "target", *[c for c in table.columns if c not in CELL]]
     return table[columns].reset_index(drop=True)
