@@ -33,8 +33,9 @@ def smoke_settings(repo_root) -> dict:
         "check": {"samples": 2000, "extra_ramp_widths": [1e-2], "tolerance": 1e-9},
         "moments": {"alpha": 0.01},
         "certificate": {"enumeration_max_n": 16, "enumeration_samples": 256, "pot_samples": 200},
+        "power_curve": {"rows": ["random-n24", "clean-n24"], "steps": [5, 10]},
         "discriminators": {
-            "widths": [16], "depths": [2], "null_repeats": 2, "steps": 10, "batch_size": 32, "learning_rate": 1e-3,
+            "sizes": [[16, 1]], "null_repeats": 2, "steps": 10, "batch_size": 32, "learning_rate": 1e-3,
             "beta_1": 0.5, "beta_2": 0.9, "gp_weight": 10.0, "eval_samples": 1000, "eval_chunk": 1000,
             "grad_samples": 100,
         },
@@ -54,16 +55,19 @@ def run_e1(out, settings) -> None:
     run(["e1-prepare", "--settings", e1_settings(config, "prepare"), *seed, *inputs,
          "--certificates", str(r / "certificates.csv")])  # fmt: skip
     per_target = {name: [str(r / t / f"{name}.csv") for t in settings["targets"]]
-                  for name in ("generator_check", "moments", "discriminators")}  # fmt: skip
+                  for name in ("generator_check", "moments", "discriminators", "power_curve")}  # fmt: skip
     for k, t in enumerate(settings["targets"]):
         run(["e1-target", "--settings", e1_settings(config, "target"), *seed, "--target", t, *inputs,
              "--mismatch", per_target["generator_check"][k], "--moments", per_target["moments"][k],
              "--discriminators", per_target["discriminators"][k],
              "--provenance", str(r / t / "provenance.json")])  # fmt: skip
+        run(["e1-power", "--settings", e1_settings(config, "power"), *seed, "--target", t, *inputs,
+             "--curve", per_target["power_curve"][k]])  # fmt: skip
     f = out / "figures"
     run(["e1-outputs", "--profile", "smoke", "--table", str(r / "hypergraphs.csv"),
          "--certificates", str(r / "certificates.csv"), "--mismatch", *per_target["generator_check"],
          "--moments", *per_target["moments"], "--discriminators", *per_target["discriminators"],
+         "--power", *per_target["power_curve"], "--power-curve", f / "e1_power_curve.pdf",
          "--claims", str(out / "claims" / "E1.csv"), "--z-heatmap", f / "e1_z_heatmap.pdf",
          "--accuracy-heatmap", f / "e1_accuracy_heatmap.pdf", "--w1-bound", f / "e1_w1_bound.pdf",
          "--detection-table", f / "e1_detection.md", "--moments-table", f / "e1_moments.md",
@@ -94,7 +98,7 @@ def two_runs(tmp_path_factory, repo_root):
 
 def test_every_output_exists_and_the_claims_have_every_row(two_runs):
     out = two_runs[0]
-    for name in ("e1_z_heatmap", "e1_accuracy_heatmap", "e1_w1_bound"):
+    for name in ("e1_z_heatmap", "e1_accuracy_heatmap", "e1_w1_bound", "e1_power_curve"):
         for ext in ("pdf", "png"):
             assert (out / "figures" / f"{name}.{ext}").stat().st_size > 0
     for name in ("e1_detection", "e1_moments", "e1_w1", "e1_generator_check"):
@@ -135,7 +139,8 @@ def test_bad_settings_fail_with_the_key_named(tmp_path, repo_root):
 def test_each_job_gets_only_the_keys_its_step_reads(repo_root):
     assert E1_STEP_KEYS == STEP_KEYS  # two lists (the glue may not import the package), kept equal here
     config = {"e1": smoke_settings(repo_root)}
-    prepare, target = (json.loads(e1_settings(config, step)) for step in ("prepare", "target"))
+    prepare, target, power = (json.loads(e1_settings(config, step)) for step in ("prepare", "target", "power"))
     assert "discriminators" not in prepare and "check" not in prepare  # a critic budget edit keeps the graphs
     assert "generators" not in target and "rows" not in target  # the rows arrive as e1-prepare's table
-    assert set(prepare) | set(target) == set(config["e1"])  # every key has a reader, and only these
+    assert "steps" not in power["discriminators"] and "check" not in power  # the budget edit keeps the curve
+    assert set(prepare) | set(target) | set(power) == set(config["e1"])  # every key has a reader, and only these

@@ -60,7 +60,18 @@ def test_moment_scores_pass_an_iid_target_and_catch_a_correlated_pair():
 
 def _disc(rows):
     keys = ("target", "width", "depth", "cell", "z", "accuracy", "ipm_upper")
-    return pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows])
+    return pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows]).assign(steps=1000)
+
+
+def _power():
+    """A power curve on which the weak control is detected from 500 steps on, both targets."""
+    rows = [
+        {"target": t, "steps": s, "width": 1024, "depth": 1, "cell": cell, "z": z}
+        for t in ("gauss", "cube")
+        for s, random_z in ((250, 1.5), (500, 4.0), (1000, 9.0))
+        for cell, z in (("random-n32", random_z), ("clean-n32", 0.2))
+    ]
+    return pd.DataFrame(rows)
 
 
 def _results(disc, pairs=3):
@@ -95,7 +106,7 @@ def _results(disc, pairs=3):
             },
         ]
     )
-    return {"hypergraphs": table, "discriminators": disc}
+    return {"hypergraphs": table, "discriminators": disc, "power": _power()}
 
 
 def _grid(clean_z=1.0, clean_acc=0.503, random_z=8.0, null_z=0.5):
@@ -179,8 +190,7 @@ def test_e1_1_and_e1_2_use_the_bounds():
 
 DISCRIMINATORS = dict(
     noise=0.1,
-    widths=[16],
-    depths=[2],
+    sizes=[[16, 1]],
     steps=60,
     batch_size=64,
     learning_rate=1e-3,
@@ -233,7 +243,7 @@ def test_critics_killed_mid_training_resume_from_their_checkpoint_to_the_same_nu
                 raise Interrupted
 
     timings = ["train_s", "eval_s"]
-    settings = {**DISCRIMINATORS, "widths": [8, 16]}  # two sizes: every size's state must come back
+    settings = {**DISCRIMINATORS, "sizes": [[8, 1], [16, 1]]}  # two sizes: every size's state must come back
     expected = train_and_evaluate(_copy_and_null_cells(), "cube", settings, seed=3).drop(columns=timings)
     path = tmp_path / "critics.npz"
     with pytest.raises(Interrupted):

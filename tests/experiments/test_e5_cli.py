@@ -36,7 +36,8 @@ SETTINGS = {
         "mnist": dict(variants=[], steps=1, evaluations=1, eval_samples=60, code_widths=[4, 5, 6],
                       noise_dims=[3, 2, 2], hidden=[8], keep_samples=3),
     },
-    "sparsity": dict(atoms=6, nonzero=3, alpha=0.1, permutations=1, max_images=200, max_patches=400, surrogates=2),
+    "sparsity": dict(atoms=6, nonzero=3, alpha=0.1, permutations=1, max_images=200, max_patches=400, surrogates=2,
+                     ceiling_samples=200, ceiling_alpha=0.1),
 }  # fmt: skip
 RUNS = [("fsr", "multi"), ("fsr", "single")]  # digits trains through the same code path (E5.2: "not run" here)
 
@@ -67,11 +68,14 @@ def pipeline(root, settings=SETTINGS):
             "--metrics", out / "metrics.csv", "--samples", out / "samples.npz",
             "--dictionaries", out / "dictionaries.npz", "--provenance", out / "provenance.json")  # fmt: skip
     run("e5-sparsity", "--settings", json.dumps(settings["sparsity"]), "--seed", seed, "--names", "fsr", "digits",
-        "--data", data["fsr"], data["digits"], "--out", r / "sparsity.csv")  # fmt: skip
+        "--data", data["fsr"], data["digits"], "--truth", r / "data" / "fsr_truth.npz", "--out", r / "sparsity.csv",
+        "--ceiling", r / "dictionary_ceiling.csv")  # fmt: skip
     f = root / "figures"
     run("e5-outputs", "--settings", e5_outputs_settings(config), "--profile", "smoke", "--sparsity", r / "sparsity.csv",
+        "--ceiling", r / "dictionary_ceiling.csv",
         "--claims", root / "results" / "claims" / "E5.csv", "--level-curves", f / "e5_level_curves.pdf",
-        "--band-curves", f / "e5_band_curves.pdf", "--pyramids", f / "e5_pyramids.pdf",
+        "--band-curves", f / "e5_band_curves.pdf", "--dictionary-curves", f / "e5_dictionary_curves.pdf",
+        "--pyramids", f / "e5_pyramids.pdf",
         "--final-table", f / "e5_final.md", "--dictionary-table", f / "e5_dictionary.md",
         "--sparsity-table", f / "e5_sparsity.md", "--timing", r / "timing" / "e5_wallclock.csv",
         "--metrics", *[r / "train" / d / v / "metrics.csv" for d, v in RUNS],
@@ -96,12 +100,14 @@ def two_runs(tmp_path_factory):
 
 def test_every_output_exists(two_runs):
     (root, _), _ = two_runs
-    for name in ("e5_level_curves", "e5_band_curves", "e5_pyramids"):
+    for name in ("e5_level_curves", "e5_band_curves", "e5_dictionary_curves", "e5_pyramids"):
         for ext in ("pdf", "png"):
             assert (root / "figures" / f"{name}.{ext}").stat().st_size > 0
     for name in ("e5_final", "e5_dictionary", "e5_sparsity"):
         for ext in ("md", "tex", "csv"):
             assert (root / "figures" / f"{name}.{ext}").stat().st_size > 0
+    ceiling = pd.read_csv(root / "results" / "e5" / "dictionary_ceiling.csv")  # E5.4's, read by e5-outputs
+    assert list(ceiling["level"]) == [2, 3] and ceiling["matched_cosine"].between(0, 1).all()
     truth = root / "results" / "e5" / "data" / "fsr_truth.npz"
     assert truth.is_file() and (root / "results" / "e5" / "data" / "fsr_truth.npz.sha256.json").is_file()
     provenance = json.loads((root / "results/e5/train/fsr/multi/provenance.json").read_text())

@@ -256,18 +256,20 @@ def test_e5_3_compares_multi_with_single_in_every_seed():
     assert not judgement.passed and "2/3 seeds" in judgement.measured
 
 
-def test_e5_4_needs_width_equal_to_the_true_atoms_and_a_good_match():
-    rows = []
-    for kind, value in (("level", 0.95), ("band", 0.97)):
-        frame = _frame({(kind, 3): [[0.2] + [value] * 5] * 3})
-        rows.append(frame.assign(metric="dictionary_cosine"))
-    for generator in ("raw",):
-        rows.append(_frame({("level", 3): [[0.2] * 6] * 3}, generator=generator).assign(metric="dictionary_cosine"))
+def test_e5_4_needs_every_detail_width_equal_to_the_true_atoms():
+    steps = tuple(range(0, 1200, 100))  # 12 evaluations: the levelling-off test reads the last 10
+    curve = [0.2] + [0.95] * 11
+    rows = [
+        _frame({(kind, lv): [curve] * 3 for kind in ("level", "band") for lv in (2, 3)}, steps=steps),
+        _frame({("band", lv): [[0.2] * 12] * 3 for lv in (2, 3)}, generator="raw", steps=steps),
+    ]
     settings = {"fsr": {"atoms": [4, 5, 6]}, "datasets": {"fsr": {"code_widths": [4, 5, 6]}}}
-    results = {"train": pd.concat(rows), "settings": settings}
+    ceiling = pd.DataFrame({"level": [2, 3], "matched_cosine": [0.99, 0.98]})
+    results = {"train": pd.concat(rows).assign(metric="dictionary_cosine"), "settings": settings, "ceiling": ceiling}
     judgement = e5_claims.judge_e5_4(results)
-    assert judgement.passed and "initialisation 0.20" in judgement.measured
-    settings["datasets"]["fsr"]["code_widths"] = [4, 5, 12]
+    assert judgement.passed and "initialisation 0.20/0.20/0.20" in judgement.measured
+    assert "dictionary-learning ceiling 0.980" in judgement.measured
+    settings["datasets"]["fsr"]["code_widths"] = [4, 10, 6]  # level 2 twice as wide as its true atoms
     assert not e5_claims.judge_e5_4(results).passed
 
 

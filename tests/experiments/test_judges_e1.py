@@ -45,7 +45,19 @@ def _disc(clean_z=1.0, random_z=8.0, control_z=500.0, control_acc=0.99, targets=
                 (target, width, 2, "null#1", 0.3, 0.5, 0.02),
             ]
     keys = ("target", "width", "depth", "cell", "z", "accuracy", "ipm_upper")
-    return pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows])
+    return pd.DataFrame([dict(zip(keys, r, strict=True)) for r in rows]).assign(steps=1000)
+
+
+def _power(random_z=(1.5, 4.0, 9.0), steps=(250, 500, 1000), targets=("gauss", "cube")):
+    """The largest critic's z against steps: the weak control at `random_z`, the clean row near 0."""
+    return pd.DataFrame(
+        [
+            {"target": t, "steps": s, "width": 1024, "depth": 1, "cell": cell, "z": z}
+            for t in targets
+            for s, rz in zip(steps, random_z, strict=True)
+            for cell, z in (("random-n32", rz), ("clean-n32", 0.2))
+        ]
+    )
 
 
 def _moments(exceeding=0, rows=("clean-n32", "clean-n16")):
@@ -68,7 +80,13 @@ def _moments(exceeding=0, rows=("clean-n32", "clean-n16")):
 
 
 def _results(**overrides):
-    return {"hypergraphs": _hypergraphs(), "discriminators": _disc(), "moments": _moments(), **overrides}
+    return {
+        "hypergraphs": _hypergraphs(),
+        "discriminators": _disc(),
+        "moments": _moments(),
+        "power": _power(),
+        **overrides,
+    }
 
 
 # --- E1.1 -----------------------------------------------------------------------------------------
@@ -199,6 +217,26 @@ def test_e1_5_fails_when_only_the_smaller_critic_sees_the_weak_control():
     disc = _disc()
     disc.loc[(disc["cell"] == "random-n32") & (disc["width"] == 1024) & (disc["target"] == "cube"), "z"] = 2.0
     assert not e1_claims.judge_e1_5(_results(discriminators=disc)).passed
+
+
+def test_e1_5_reads_where_the_power_curve_stays_above_the_threshold():
+    assert e1_claims.powered_from(_results()) == 500
+    dips = _power(random_z=(4.0, 2.5, 9.0))  # above at 250, below at 500: power only from 1000 on
+    assert e1_claims.powered_from(_results(power=dips)) == 1000
+    cube_late = pd.concat([_power(targets=("gauss",)), _power(random_z=(1.0, 2.0, 3.5), targets=("cube",))])
+    assert e1_claims.powered_from(_results(power=cube_late)) == 1000  # every target counts
+    assert e1_claims.powered_from(_results(power=_power(random_z=(1.0, 2.0, 3.0)))) is None  # 3 is not > 3
+
+
+@pytest.mark.parametrize(
+    "power",
+    [_power(random_z=(1.0, 2.0, 2.9)), _power(random_z=(1.0, 2.0, 3.5), steps=(250, 1000, 2000)), pd.DataFrame()],
+    ids=["curve never powered", "budget (1000) below the curve's powered step (2000)", "no power curve"],
+)
+def test_e1_5_fails_a_budget_the_power_curve_does_not_support(power):
+    judgement = e1_claims.judge_e1_5(_results(power=power))
+    assert not judgement.passed
+    assert "judged budget 1000" in judgement.measured or "no power curve" in judgement.measured
 
 
 def test_e1_5_fails_with_no_controls_run():

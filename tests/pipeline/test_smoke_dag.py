@@ -68,6 +68,7 @@ def test_two_smoke_runs_give_identical_manifests(smoke_runs, tmp_path):
 # inputs rerun too is reported with that reason instead, so each edit here is read by upstream jobs only.
 ONE_KEY_EDITS = {
     "e1.discriminators.steps": ({"e1": {"discriminators": {"steps": 20}}}, {("e1_target", "target=cube")}),
+    "e1.power_curve.steps": ({"e1": {"power_curve": {"steps": [5, 20]}}}, {("e1_power", "target=cube")}),
     "e1.certificate.pot_samples": ({"e1": {"certificate": {"pot_samples": 100}}}, {("e1_prepare", "")}),
     "e3.example_trajectories": ({"e3": {"example_trajectories": 2}}, {("e3_simulate", f) for f in E3_FAMILIES}),
     "e4.saddle.steps": ({"e4": {"saddle": {"steps": 500}}}, {("e4_saddle", "")}),
@@ -149,8 +150,10 @@ def test_report_lists_every_figure(smoke_runs):
         "e4_final.csv",
         "claims.csv",
         "e1_z_heatmap.png",
+        "e1_power_curve.png",
         "e1_detection.csv",
         "e5_band_curves.png",
+        "e5_dictionary_curves.png",
         "e5_final.csv",
     ):
         assert name in html

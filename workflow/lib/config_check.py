@@ -99,7 +99,25 @@ def _check_e2_families(families: dict, generators: dict) -> None:
                     )
 
 
+def _check_e1_power_curve(e1: dict) -> None:
+    """The power curve tracks rows the run builds, at increasing step counts (one run, read as it goes)."""
+    curve = e1.get("power_curve")
+    if not curve:
+        return
+    unknown = [row for row in curve["rows"] if row not in e1.get("rows", [])]
+    if unknown:
+        raise ConfigError(
+            f"config key 'e1.power_curve.rows' names {unknown}, which e1.rows does not run; expected some of "
+            f"e1.rows {e1.get('rows')}"
+        )
+    if list(curve["steps"]) != sorted(curve["steps"]):
+        raise ConfigError(
+            f"config key 'e1.power_curve.steps' has bad value {curve['steps']}; expected increasing step counts"
+        )
+
+
 def _check_cross_keys(config: dict, base: Path) -> None:
+    _check_e1_power_curve(config.get("e1", {}))
     e3 = config.get("e3", {})
     if "main_step_size" in e3 and e3["main_step_size"] not in e3.get("step_sizes", []):
         raise ConfigError(

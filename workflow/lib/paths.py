@@ -32,13 +32,20 @@ def section_json(config: dict, section: str) -> str:
 E1_STEP_KEYS = {  # what each E1 step reads of config section e1 (the library checks the same lists)
     "prepare": ["certificate", "clean_max_draws", "cube_noise", "draws", "generators", "rows", "stretch", "targets"],
     "target": ["check", "cube_noise", "discriminators", "magnitude_cap", "moments", "ramp_width"],
+    "power": ["cube_noise", "discriminators", "magnitude_cap", "power_curve", "ramp_width"],
 }
 
 
+E1_UNREAD = {"power": {"discriminators": ["null_repeats", "steps"]}}  # keys of a passed key the step never reads
+
+
 def e1_settings(config: dict, step: str) -> str:
-    """What one E1 job reads, as one-line JSON: its step's keys of `e1` (a critic budget edit re-runs the
-    targets, not the hypergraphs; e1_outputs reads no config key)."""
-    return json.dumps({key: config["e1"][key] for key in E1_STEP_KEYS[step]}, sort_keys=True, separators=(",", ":"))
+    """What one E1 job reads, as one-line JSON: its step's keys of `e1`, less what it never reads (a critic
+    budget edit re-runs the targets, not the hypergraphs or the power curve; e1_outputs reads no config key)."""
+    settings = {key: config["e1"][key] for key in E1_STEP_KEYS[step]}
+    for key, unread in E1_UNREAD.get(step, {}).items():
+        settings[key] = {k: v for k, v in settings[key].items() if k not in unread}
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
 
 
 E2_STEP_KEYS = {  # what each E2 step reads of config section e2 (the library checks the same lists)

@@ -60,6 +60,35 @@ rule e1_target:
         " --provenance {output.provenance} --checkpoint {params.checkpoint} > {log} 2>&1"
 
 
+rule e1_power:
+    """E1.5's power curve on one target: the largest critic's held-out z against the weak control and the
+    clean rows after each step count of e1.power_curve.steps (the critics' budget is read from it)."""
+    input:
+        hypergraphs="results/e1/hypergraphs.npz",
+        table="results/e1/hypergraphs.csv",
+    output:
+        curve="results/e1/{target}/power_curve.csv",
+    params:
+        settings=e1_settings(config, "power"),
+        seed=config["seed"],
+    wildcard_constraints:
+        target="|".join(E1_TARGETS),
+    log:
+        "logs/e1_power/{target}.log",
+    benchmark:
+        "results/benchmarks/e1_power/{target}.tsv"
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=15,
+    conda:
+        ENV
+    shell:
+        "python -m gantheory --threads {threads} e1-power --settings {params.settings:q} --seed {params.seed}"
+        " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
+        " --curve {output.curve} > {log} 2>&1"
+
+
 rule e1_outputs:
     """E1 figures, tables and the judged claims E1.1-E1.6."""
     input:
@@ -68,6 +97,7 @@ rule e1_outputs:
         mismatch=expand("results/e1/{target}/generator_check.csv", target=E1_TARGETS),
         moments=expand("results/e1/{target}/moments.csv", target=E1_TARGETS),
         discriminators=expand("results/e1/{target}/discriminators.csv", target=E1_TARGETS),
+        power=expand("results/e1/{target}/power_curve.csv", target=E1_TARGETS),
     output:
         **rule_outputs("E1", report),
     params:
@@ -86,4 +116,4 @@ rule e1_outputs:
     shell:
         "python -m gantheory e1-outputs --profile {params.profile}"
         " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
-        " --moments {input.moments} --discriminators {input.discriminators} {params.outputs} > {log} 2>&1"
+        " --moments {input.moments} --discriminators {input.discriminators} --power {input.power} {params.outputs} > {log} 2>&1"

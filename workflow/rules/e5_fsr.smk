@@ -93,11 +93,14 @@ rule e5_train:
 
 
 rule e5_sparsity:
-    """E5.5: sparse dictionary fits of each detail band of real images (and of the synthetic FSR pool)."""
+    """E5.5: sparse dictionary fits of each detail band of real images (and of the synthetic FSR pool); E5.4's
+    ceiling: the same kind of fit on the FSR pool's detail bands, matched to the true atoms."""
     input:
-        [e5_data_path(dataset) for dataset in E5_SPARSITY_DATASETS],
+        data=[e5_data_path(dataset) for dataset in E5_SPARSITY_DATASETS],
+        truth="results/e5/data/fsr_truth.npz",
     output:
-        "results/e5/sparsity.csv",
+        sparsity="results/e5/sparsity.csv",
+        ceiling="results/e5/dictionary_ceiling.csv",
     params:
         settings=section_json(config["e5"], "sparsity"),
         seed=config["seed"],
@@ -114,16 +117,19 @@ rule e5_sparsity:
         ENV
     shell:
         "python -m gantheory --threads {threads} e5-sparsity --settings {params.settings:q} --seed {params.seed}"
-        " --names {params.names} --data {input} --out {output} > {log} 2>&1"
+        " --names {params.names} --data {input.data} --truth {input.truth} --out {output.sparsity}"
+        " --ceiling {output.ceiling} > {log} 2>&1"
 
 
 rule e5_outputs:
-    """E5 figures, the final, dictionary and sparsity tables, and the judged claims E5.1-E5.5."""
+    """E5 figures (the dictionary curves included), the final, dictionary and sparsity tables, and the judged
+    claims E5.1-E5.5."""
     input:
         metrics=[f"results/e5/train/{d}/{v}/metrics.csv" for d, v in E5_RUNS],
         samples=[f"results/e5/train/{d}/{v}/samples.npz" for d, v in E5_RUNS],
         references=expand("results/e5/reference/{dataset}.json", dataset=E5_TRAINED),
         sparsity="results/e5/sparsity.csv",
+        ceiling="results/e5/dictionary_ceiling.csv",
     output:
         **rule_outputs("E5", report),
     params:
@@ -143,4 +149,4 @@ rule e5_outputs:
     shell:
         "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
         " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
-        " --sparsity {input.sparsity} {params.outputs} > {log} 2>&1"
+        " --sparsity {input.sparsity} --ceiling {input.ceiling} {params.outputs} > {log} 2>&1"

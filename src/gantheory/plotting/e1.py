@@ -39,7 +39,10 @@ def _heatmaps(
     fig, axes = plt.subplots(
         1,
         len(targets),
-        figsize=(1.2 + 1.3 * disc["width"].nunique() * len(targets) + 1.5, max(3.6, 0.32 * len(order) + 1.6)),
+        figsize=(
+            1.2 + 1.3 * len(disc[["width", "depth"]].drop_duplicates()) * len(targets) + 1.5,
+            max(3.6, 0.32 * len(order) + 1.6),
+        ),
         squeeze=False,
         layout="constrained",
     )
@@ -58,7 +61,7 @@ def _heatmaps(
             linewidths=0.5,
         )
         ax.set_title(f"target: {target}")
-        ax.set_xlabel("critic size (width/depth)")
+        ax.set_xlabel("critic size (w: width / d: hidden ReLU layers)")
         ax.set_ylabel("")
         ax.tick_params(axis="y", rotation=0)
     _threshold_lines(fig, axes[0, -1].collections[0].colorbar, thresholds)
@@ -153,4 +156,27 @@ def w1_bars(w1: pd.DataFrame, factor: float | None = None):
         ax.set_ylabel("distance")
     figure_legend(fig, axes, ncols=3)
     fig.suptitle("E1: certified W1 lower bound vs the largest critic IPM upper limit (log scale)")
+    return fig
+
+
+def power_curve(curve: pd.DataFrame, budget: int | None, z_detect: float):
+    """E1.5's power curve: held-out z of the largest critic against its training steps, one panel per target,
+    one line per tracked row (fixed colour per row), the detection threshold and the judged run's budget."""
+    targets = list(dict.fromkeys(curve["target"]))
+    fig, axes = plt.subplots(1, len(targets), figsize=(4.6 * len(targets), 3.8), squeeze=False, layout="constrained")
+    for ax, target in zip(axes[0], targets, strict=True):
+        d = curve[curve["target"] == target]
+        for cell, g in d.groupby("cell", sort=False):
+            ax.plot(g["steps"], g["z"], label=cell, **variant_style(cell), markersize=4)
+        ax.axhline(z_detect, color="black", linestyle="--", linewidth=1.0, label=f"z = {z_detect:g}: detected above")
+        if budget is not None:
+            ax.axvline(budget, color="grey", linestyle=":", linewidth=1.2, label=f"judged budget: {budget} steps")
+        grid = sorted(d["steps"].unique())
+        ax.set_xticks(grid, [f"{s:,}" for s in grid], rotation=45 if len(grid) > 6 else 0)
+        ax.set_title(f"target: {target}")
+        ax.set_xlabel("critic training steps")
+        ax.set_ylabel("held-out z = IPM/SE")
+    width, depth = int(curve["width"].iloc[0]), int(curve["depth"].iloc[0])
+    figure_legend(fig, axes, ncols=4)
+    fig.suptitle(f"E1.5: power of the largest critic (w{width}/d{depth}) against its training steps")
     return fig

@@ -1,4 +1,5 @@
-"""E5 figures: per-level and per-band MMD curves (multi vs single critics), generated pyramids beside real ones."""
+"""E5 figures: per-level and per-band MMD curves (multi vs single critics), the detail dictionaries' matched
+|cos| over training (E5.4), generated pyramids beside real ones."""
 
 from __future__ import annotations
 
@@ -44,6 +45,51 @@ def distance_curves(train, floors, kind: str, floor_multiple: float, generator: 
     figure_legend(fig, axes, title="critics")
     what = "output heads" if kind == "level" else "bands of the top-level image"
     fig.suptitle(f"E5: MMD of the {what} during training (median over seeds, band min–max)")
+    return fig
+
+
+CEILING_STYLE = {"color": "0.35", "linestyle": ":", "linewidth": 1.2}
+CHANCE_STYLE = {"color": "0.6", "linestyle": "-.", "linewidth": 0.9}
+
+
+def dictionary_curves(train, ceiling, criterion: float, generator: str = "ema"):
+    """E5.4: Hungarian-matched mean |cos| of the detail part of each detail level's learned atoms to the true
+    atoms over training (synthetic FSR), one panel per level: every seed a thin line, the median over seeds
+    a thick one, one colour per critic variant. Horizontal lines: the criterion (passed by the caller), the
+    dictionary-learning ceiling of the level (`ceiling`: level → matched |cos|) and the initialisation
+    (chance: median over every run's step-0 value)."""
+    m = train[
+        (train["metric"] == "dictionary_cosine")
+        & (train["kind"] == "band")
+        & (train["generator"] == generator)
+        & (train["dataset"] == "fsr")
+    ]
+    levels = sorted(set(m["level"])) or [2, 3]
+    fig, axes = plt.subplots(1, len(levels), figsize=(3.6 * len(levels), 3.0), squeeze=False, layout="constrained")
+    start = train[(train["metric"] == "dictionary_cosine") & (train["kind"] == "band") & (train["step"] == 0)]
+    for ax, level in zip(axes[0], levels, strict=True):
+        d = m[m["level"] == level]
+        for variant in dict.fromkeys(d["variant"]):
+            v, colour = d[d["variant"] == variant], variant_style(variant)["color"]
+            for _, run in v.groupby("seed"):
+                ax.plot(run["step"], run["value"], color=colour, linewidth=0.6, alpha=0.5)
+            median = v.groupby("step")["value"].median()
+            marker = variant_style(variant)["marker"]
+            ax.plot(median.index, median, color=colour, linewidth=1.6, marker=marker, markersize=3, label=variant)
+        ax.axhline(criterion, **THRESHOLD_STYLE, label=f"criterion {criterion:g}")
+        if level in ceiling:
+            ax.axhline(ceiling[level], **CEILING_STYLE, label="dictionary-learning ceiling (true samples)")
+        chance = start.loc[start["level"] == level, "value"]
+        if len(chance):
+            ax.axhline(float(chance.median()), **CHANCE_STYLE, label="initialisation (chance)")
+        if d.empty:
+            ax.text(0.5, 0.5, "not run", transform=ax.transAxes, ha="center", va="center")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"fsr: detail part of level {level}")
+        ax.set_xlabel("SGDA step")
+    axes[0, 0].set_ylabel(f"matched mean |cos| ({generator})")
+    figure_legend(fig, axes, title="critics (thin: seeds, thick: median)")
+    fig.suptitle("E5.4: detail dictionaries vs the true atoms during training")
     return fig
 
 

@@ -22,7 +22,7 @@ def rows_with_role(results: dict, *roles: str) -> pd.DataFrame:
 
 
 def largest_size(disc: pd.DataFrame) -> tuple[int, int]:
-    """The largest critic: widest, then deepest."""
+    """The largest critic: widest, then deepest (depth: hidden ReLU layers)."""
     return int(disc["width"].max()), int(disc[disc["width"] == disc["width"].max()]["depth"].max())
 
 
@@ -217,6 +217,42 @@ def judge_e1_4(results: dict) -> Judgement:
     return Judgement(text, criterion, bool(z_ok.all() and acc_ok.all() and len(null) > 0 and null_ok.all()))
 
 
+def budget(results: dict) -> int | None:
+    """The critics' training steps of the judged run (None where it recorded none)."""
+    disc = results["discriminators"]
+    return int(disc["steps"].iloc[0]) if "steps" in disc and len(disc) else None
+
+
+def powered_from(results: dict) -> int | None:
+    """The first power-curve step from which every random-subset control it tracks stays at z > Z_DETECT, on
+    every target (None: never, or no curve)."""
+    curve = results.get("power", pd.DataFrame())
+    if curve.empty:
+        return None
+    random = set(rows_with_role(results, "random")["row"])
+    weak = curve[curve["cell"].isin(random)]
+    if weak.empty:
+        return None
+    lowest = weak.groupby("steps")["z"].min().sort_index()  # over targets and controls
+    later_ok = (lowest > Z_DETECT)[::-1].cummin()[::-1]  # this step and every later one
+    return int(later_ok[later_ok].index.min()) if later_ok.any() else None
+
+
+def _curve_text(results: dict) -> str:
+    curve, start = results.get("power", pd.DataFrame()), powered_from(results)
+    if curve.empty:
+        return "no power curve"
+    grid = sorted(curve["steps"].unique())
+    z_at = curve.groupby(["cell", "target"], sort=False).apply(
+        lambda g: "/".join(f"{z:.1f}" for z in g.sort_values("steps")["z"]), include_groups=False
+    )
+    lines = "; ".join(f"{cell}/{target} {values}" for (cell, target), values in z_at.items())
+    found = (
+        f"controls at z > {Z_DETECT:g} from {start} steps on" if start else f"controls never all at z > {Z_DETECT:g}"
+    )
+    return f"power curve (z at {'/'.join(map(str, grid))} steps): {lines}; {found}; judged budget {budget(results)}"
+
+
 def judge_e1_5(results: dict) -> Judgement:
     controls = rows_with_role(results, "control")["row"]
     disc = results["discriminators"]
@@ -232,11 +268,14 @@ def judge_e1_5(results: dict) -> Judgement:
         weak = weak_control(results)
         weak_ok = list(weak["z"] > Z_DETECT)
         parts += [f"{r.cell}/{r.target} (w{width}/d{depth}): z {r.z:.1f}" for r in weak.itertuples()]
+    start, steps = powered_from(results), budget(results)
+    budget_ok = start is not None and steps is not None and steps >= start
     return Judgement(
-        "; ".join(parts) or "no controls run",
+        "; ".join(parts + [_curve_text(results)]) if parts else "no controls run",
         f"AND, copy, tiny seed: z ≥ {STRONG_Z:g} and accuracy ≥ {STRONG_ACCURACY} for every size and target; "
-        f"random-subset PRG of the main sizes: z > {Z_DETECT:g} by the largest critic on both targets",
-        bool(len(strong) > 0 and strong_ok.all() and len(weak_ok) > 0 and all(weak_ok)),
+        f"random-subset PRG of the main sizes: z > {Z_DETECT:g} by the largest critic on both targets; the judged "
+        f"budget at or past the power curve's first step from which every control stays at z > {Z_DETECT:g}",
+        bool(len(strong) > 0 and strong_ok.all() and len(weak_ok) > 0 and all(weak_ok) and budget_ok),
     )
 
 

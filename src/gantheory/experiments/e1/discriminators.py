@@ -86,7 +86,7 @@ class SizedDiscriminators:
     """K stacked WGAN-GP critics and K stacked logistic classifiers of one (width, depth)."""
 
     def __init__(self, k: int, m_max: int, width: int, depth: int, settings: dict, seed: int, mask):
-        hidden = [width] * (depth - 1)  # depth counts weight layers: depth 2 = one hidden ReLU layer
+        hidden = [width] * depth  # depth counts hidden ReLU layers (docs/claims.md, E1)
         self.width, self.depth, self.mask = width, depth, mask
         self.critic = stacked_mlp(
             hidden, 1, k, derive_seed(seed, "critic", width, depth), name=f"critic_w{width}_d{depth}"
@@ -138,6 +138,45 @@ class SizedDiscriminators:
         return tf.norm(tape.gradient(values, x), axis=-1)  # (K, B)
 
 
+def largest(sizes) -> tuple[int, int]:
+    """The largest critic of a size list: widest, then deepest (the one E1.5's weak control is read by)."""
+    return max((int(w), int(d)) for w, d in sizes)
+
+
+class Training:
+    """The critics and classifiers of the given (width, depth) sizes on one target's cells, trained on the
+    same fresh batches in one compiled step; `chunk(n)` runs n more steps of the stateless stream."""
+
+    def __init__(self, cells: list[Cell], target: str, settings: dict, seed: int, sizes):
+        self.stacks = Stacks(cells, target, settings["noise"])
+        k, batch = len(cells), settings["batch_size"]
+        self.sizes = [
+            SizedDiscriminators(k, self.stacks.m_max, w, d, settings, seed, self.stacks.mask) for w, d in sizes
+        ]
+        stream = derive_seed(seed, "train")
+        eps_key = tf.constant(derive_seed(stream, "interpolation"), tf.int64)
+        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
+
+        @tf.function
+        def chunk(steps):
+            for _ in tf.range(steps):
+                c = tf.convert_to_tensor(self.counter.assign_add(1))
+                real, fake = self.stacks.batch(batch, stream, c)
+                eps = tf.random.stateless_uniform((k, batch, 1), tf.stack([eps_key, c]))
+                for disc in self.sizes:
+                    disc.step(real, fake, eps)
+
+        self._chunk = chunk
+
+    def chunk(self, steps: int) -> np.ndarray:
+        """Run `steps` more steps; the critics' last losses (one per size and cell)."""
+        self._chunk(tf.constant(steps, tf.int64))
+        return np.concatenate([disc.last_critic_loss.numpy() for disc in self.sizes])
+
+    def state(self) -> list:
+        return [v for disc in self.sizes for v in disc.state_variables()] + [self.counter]
+
+
 def train_and_evaluate(
     cells: list[Cell], target: str, settings: dict, seed: int, label: str = "", checkpoint=None
 ) -> pd.DataFrame:
@@ -145,54 +184,53 @@ def train_and_evaluate(
     (resumable from `checkpoint`, a train.checkpoint.Checkpoint, which it leaves complete for the caller to
     remove), then evaluate them on held-out samples; one row per (width, depth, cell). There is no
     generator step: the cells' generators are fixed."""
-    stacks = Stacks(cells, target, settings["noise"])
-    k, batch = len(cells), settings["batch_size"]
-    sizes = [
-        SizedDiscriminators(k, stacks.m_max, w, d, settings, seed, stacks.mask)
-        for w in settings["widths"]
-        for d in settings["depths"]
-    ]
-    stream = derive_seed(seed, "train")
-    eps_key = tf.constant(derive_seed(stream, "interpolation"), tf.int64)
-    counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
-
-    @tf.function
-    def chunk(steps):
-        for _ in tf.range(steps):
-            c = tf.convert_to_tensor(counter.assign_add(1))
-            real, fake = stacks.batch(batch, stream, c)
-            eps = tf.random.stateless_uniform((k, batch, 1), tf.stack([eps_key, c]))
-            for disc in sizes:
-                disc.step(real, fake, eps)
+    training = Training(cells, target, settings, seed, settings["sizes"])
 
     def train_steps(n: int):
-        chunk(tf.constant(n, tf.int64))
-        losses = np.concatenate([disc.last_critic_loss.numpy() for disc in sizes])
+        losses = training.chunk(n)
         return losses, np.zeros_like(losses)
 
     steps = settings["steps"]
     label = label or f"E1 {target}"
-    state = [v for disc in sizes for v in disc.state_variables()] + [counter]
     log = run_training(
         train_steps,
-        len(sizes) * k,
+        len(training.sizes) * len(cells),
         steps,
         max(1, steps // 20),
         label=label,
         checkpoint=checkpoint,
-        state=state,
+        state=training.state(),
         keep_complete=True,  # the held-out evaluation below is long: the step removes it after the outputs
     )
     train_s = log.wall_clock_s[-1]  # continued across a resume
     start = time.perf_counter()
-    rows = evaluate(sizes, stacks, settings, seed)
+    rows = evaluate(training.sizes, training.stacks, settings, seed)
     eval_s = time.perf_counter() - start
     summary = {"held-out median z": float(rows["z"].median()), "median accuracy": float(rows["accuracy"].median())}
     with Progress(steps, label, initial=steps) as progress:
         progress.log(steps, {**summary, "evaluation s": eval_s})
+    rows.insert(0, "steps", steps)
     rows["train_s"] = train_s
     rows["eval_s"] = eval_s
     return rows
+
+
+def power_curve(cells: list[Cell], target: str, settings: dict, seed: int, grid, label: str = "") -> pd.DataFrame:
+    """E1.5's power curve: the largest critic trained on the cells, evaluated on held-out samples after each
+    step count of `grid` (one training run, read as it goes); one row per (steps, cell). A short job, so no
+    checkpoint: killed, it starts again."""
+    training = Training(cells, target, settings, seed, [largest(settings["sizes"])])
+    frames, done = [], 0
+    with Progress(int(grid[-1]), label or f"E1 power curve {target}") as progress:
+        for steps in grid:
+            training.chunk(int(steps) - done)
+            progress.update(int(steps) - done)
+            done = int(steps)
+            rows = evaluate(training.sizes, training.stacks, settings, seed)
+            progress.log(done, {c: float(z) for c, z in zip(rows["cell"], rows["z"], strict=True)})
+            rows.insert(0, "steps", done)
+            frames.append(rows)
+    return pd.concat(frames, ignore_index=True)
 
 
 def evaluate(sizes: list[SizedDiscriminators], stacks: Stacks, settings: dict, seed: int) -> pd.DataFrame:

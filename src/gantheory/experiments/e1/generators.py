@@ -262,3 +262,35 @@ def run_discriminators(
     rows = train_and_evaluate(cells, target, disc, run_seed, f"E1 {target}", checkpoint)
     rows.insert(0, "target", target)
     return rows
+
+
+def power_cells(table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict):
+    """The power curve's cells: the first draw of each row `e1.power_curve.rows` names."""
+    from gantheory.experiments.e1.discriminators import Cell
+
+    names = settings["power_curve"]["rows"]
+    missing = sorted(set(names) - set(table["spec"]))
+    if missing:
+        raise ValueError(
+            f"e1.power_curve.rows names {missing}, which e1.rows does not run; "
+            f"expected some of {list(table['spec'].unique())}"
+        )
+    chosen = table[table["spec"].isin(names) & (table["draw"] == 0)]
+    return [
+        Cell(row["row"], row["m"], row["n"] + row["m"], keras_generator(row, hypergraphs[row["row"]], target, settings))
+        for row in chosen.to_dict("records")
+    ]
+
+
+def run_power_curve(table: pd.DataFrame, hypergraphs: dict, target: str, settings: dict, seed: int) -> pd.DataFrame:
+    """z of the largest critic against the chosen rows after each step count of `e1.power_curve.steps`: the
+    curve E1's critic budget is read from (docs/claims.md, E1.5). Its own seed: not the judged run's critics."""
+    from gantheory.experiments.e1.discriminators import power_curve
+
+    cells = power_cells(table, hypergraphs, target, settings)
+    disc = {**settings["discriminators"], "noise": settings["cube_noise"]}
+    rows = power_curve(
+        cells, target, disc, derive_seed(seed, "e1", "power curve", target), settings["power_curve"]["steps"]
+    )
+    rows.insert(0, "target", target)
+    return rows

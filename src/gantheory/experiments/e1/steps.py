@@ -16,6 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 STEP_KEYS = {  # what each step reads of config section e1 (workflow/lib/paths.py passes the same lists)
     "prepare": ["certificate", "clean_max_draws", "cube_noise", "draws", "generators", "rows", "stretch", "targets"],
     "target": ["check", "cube_noise", "discriminators", "magnitude_cap", "moments", "ramp_width"],
+    "power": ["cube_noise", "discriminators", "magnitude_cap", "power_curve", "ramp_width"],
 }
 
 
@@ -110,6 +111,21 @@ def target(
         Path(checkpoint).unlink(missing_ok=True)
 
 
+def power(target: str, settings: dict, seed: int, hypergraphs, table, curve, threads=None) -> None:
+    """E1.5's power curve on one target (`curve`, .csv): held-out z of the largest critic against the rows
+    `e1.power_curve.rows` names, after each step count of `e1.power_curve.steps`."""
+    from gantheory import io
+    from gantheory.experiments.e1.generators import run_power_curve
+    from gantheory.prg.reference import check_target
+    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+
+    check_target(target)
+    check_settings(settings, "power")
+    enable_tensorflow_determinism(derive_seed(seed, "e1", "power curve", target), threads or 1)
+    rows = run_power_curve(_read_table(table), io.read_npz(hypergraphs), target, settings, seed)
+    io.write_csv(curve, rows)
+
+
 def outputs(
     profile: str,
     table,
@@ -117,16 +133,18 @@ def outputs(
     mismatch: list,
     moments: list,
     discriminators: list,
+    power: list,
     claims,
     z_heatmap,
     accuracy_heatmap,
     w1_bound,
+    power_curve,
     detection_table,
     moments_table,
     w1_table,
     check_table,
 ) -> None:
-    """The z and accuracy heatmaps and the W1 bars (PDF + PNG), the four tables (Markdown + LaTeX + CSV)
+    """The z and accuracy heatmaps the W1 bars and the power curve (PDF + PNG), the four tables (Markdown + LaTeX + CSV)
     and the claims CSV, each at the path given; `mismatch`, `moments`, `discriminators`: one file per target."""
     import pandas as pd
 
@@ -143,6 +161,7 @@ def outputs(
         "check": pd.concat([_read_table(p) for p in mismatch], ignore_index=True),
         "moments": pd.concat([_read_table(p) for p in moments], ignore_index=True),
         "discriminators": pd.concat([_read_table(p) for p in discriminators], ignore_index=True),
+        "power": pd.concat([_read_table(p) for p in power], ignore_index=True),
     }
     apply_style()
     nulls = [c for c in results["discriminators"]["cell"].unique() if c.startswith("null#")]
@@ -161,6 +180,7 @@ def outputs(
     save_figure(plots.accuracy_heatmap(results["discriminators"], order, accuracy_lines), accuracy_heatmap)
     w1 = tables.w1_table(results)
     save_figure(plots.w1_bars(w1, e1.W1_FACTOR), w1_bound)
+    save_figure(plots.power_curve(results["power"], e1.budget(results), e1.Z_DETECT), power_curve)
     built = tables.output_tables(results, w1)
     paths = {"e1_detection": detection_table, "e1_moments": moments_table, "e1_w1": w1_table,
              "e1_generator_check": check_table}  # fmt: skip

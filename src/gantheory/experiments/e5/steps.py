@@ -158,24 +158,33 @@ def train(
         Path(checkpoint).unlink(missing_ok=True)
 
 
-def sparsity(settings: dict, seed: int, names: list, data: list, out) -> None:
-    """E5.5's dictionary fits of every dataset's detail bands → one CSV. `settings`: config key e5.sparsity."""
+def sparsity(settings: dict, seed: int, names: list, data: list, truth, out, ceiling) -> None:
+    """E5.5's dictionary fits of every dataset's detail bands → one CSV (`out`), and E5.4's ceiling: the same
+    kind of fit on the synthetic FSR's held-out detail bands, matched to its true atoms (`ceiling`, a CSV).
+    `settings`: config key e5.sparsity; `truth`: the FSR ground truth (e5-fsr-data)."""
     import pandas as pd
 
     from gantheory import io
     from gantheory.data.store import load_dataset
+    from gantheory.experiments.e5.ceiling import dictionary_ceiling
     from gantheory.experiments.e5.sparsity import band_sparsity
 
-    frames = []
+    if "fsr" not in names:
+        raise ValueError(f"e5-sparsity needs the synthetic 'fsr' among --names (E5.4's ceiling), got {names}")
+    frames, pools = [], {}
     for name, path in zip(names, data, strict=True):
-        _, pool = top_images(load_dataset(path), name)
-        frames.append(band_sparsity(name, pool, LEVELS, settings, seed))
+        _, pools[name] = top_images(load_dataset(path), name)
+        frames.append(band_sparsity(name, pools[name], LEVELS, settings, seed))
     io.write_csv(out, pd.concat(frames, ignore_index=True))
+    ground_truth = load_dataset(truth)
+    atoms = [ground_truth[f"W{level}"] for level in range(1, LEVELS + 1)]
+    io.write_csv(ceiling, dictionary_ceiling(pools["fsr"], atoms, settings, seed))
 
 
 def outputs(
     settings: dict,
     sparsity,
+    ceiling,
     metrics: list,
     samples: list,
     references: list,
@@ -183,6 +192,7 @@ def outputs(
     claims,
     level_curves,
     band_curves,
+    dictionary_curves,
     pyramids,
     final_table,
     dictionary_table,
@@ -191,14 +201,15 @@ def outputs(
 ) -> None:
     """Curves and pyramids (PDF + PNG), the final, dictionary and sparsity tables (Markdown + LaTeX + CSV),
     the wall-clock table and the claims CSV, each at the path given. `settings`: config keys e5.fsr and
-    e5.datasets.fsr.code_widths (what E5.4 and the dictionary table read)."""
+    e5.datasets.fsr.code_widths (what E5.4 and the dictionary table read); `ceiling`: E5.4's
+    dictionary-learning ceiling (e5-sparsity), read, never recomputed."""
     import pandas as pd
 
     from gantheory import claims as judging
     from gantheory import io
     from gantheory.data.fsr import expected_density
     from gantheory.experiments.e5 import tables
-    from gantheory.experiments.e5.claims import CLAIMS, FLOOR_MULTIPLE, floors_frame
+    from gantheory.experiments.e5.claims import CLAIMS, DICTIONARY_MATCH, FLOOR_MULTIPLE, floors_frame
     from gantheory.plotting import apply_style, save_figure, write_table
     from gantheory.plotting import e5 as plots
 
@@ -209,11 +220,14 @@ def outputs(
         "train": train_rows,
         "floors": floors_frame(loaded),
         "sparsity": pd.read_csv(sparsity),
+        "ceiling": pd.read_csv(ceiling),
     }
     pictures = {(Path(p).parent.parent.name, Path(p).parent.name): io.read_npz(p) for p in samples}
     apply_style()
     save_figure(plots.distance_curves(train_rows, results["floors"], "level", FLOOR_MULTIPLE), level_curves)
     save_figure(plots.distance_curves(train_rows, results["floors"], "band", FLOOR_MULTIPLE), band_curves)
+    top = dict(zip(results["ceiling"]["level"], results["ceiling"]["matched_cosine"], strict=True))
+    save_figure(plots.dictionary_curves(train_rows, top, DICTIONARY_MATCH), dictionary_curves)
     save_figure(plots.pyramids(pictures), pyramids)
     write_table(
         tables.final_table(results).round(4),
@@ -225,7 +239,9 @@ def outputs(
     write_table(
         tables.dictionary_table(results, density).round(4),
         dictionary_table,
-        caption="E5 synthetic FSR: Hungarian-matched mean |cosine| between learned and true atoms, and code densities.",
+        caption="E5 synthetic FSR: Hungarian-matched mean |cosine| between learned and true atoms (whole atoms; "
+        "detail part = block-mean-free projection, E5.4, beside the ceiling sparse dictionary learning reaches on "
+        "true samples of the band), and code densities.",
     )
     write_table(
         results["sparsity"].round(4),

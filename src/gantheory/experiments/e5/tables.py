@@ -36,8 +36,10 @@ def final_table(results: dict) -> pd.DataFrame:
 
 
 def dictionary_table(results: dict, truth_density: dict) -> pd.DataFrame:
-    """Synthetic FSR: matched |cos| at initialisation and at the end (EMA, raw), code densities vs the truth."""
+    """Synthetic FSR: matched |cos| at initialisation and at the end (EMA, raw), the detail part beside the
+    dictionary-learning ceiling of its level (E5.4), code densities vs the truth."""
     metrics = results["train"]
+    ceiling = results.get("ceiling", pd.DataFrame(columns=["level", "matched_cosine"])).set_index("level")
     fsr = metrics[metrics["dataset"] == "fsr"]
     if fsr.empty:
         return pd.DataFrame()
@@ -61,6 +63,7 @@ def dictionary_table(results: dict, truth_density: dict) -> pd.DataFrame:
                     "spread over seeds": f"{cos_ema.loc[key].min():.2f}–{cos_ema.loc[key].max():.2f}",
                     "matched |cos| (raw)": cos_raw.loc[key].median(),
                     "detail part (EMA)": cos_ema.loc[band].median() if band in cos_ema.index.droplevel(-1) else np.nan,
+                    "detail ceiling (dictionary learning)": ceiling["matched_cosine"].get(level, np.nan),
                     "code density (EMA)": density.loc[key].median(),
                     "true code density": truth_density[level],
                 }
