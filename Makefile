@@ -58,6 +58,7 @@ verify: $(VENV)/.installed  ## rebuild from scratch and compare every figure wit
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(RUN) $(BIN)/snakemake --lint
 
 bench: $(VENV)/.installed  ## timings into benchmarks/results.md

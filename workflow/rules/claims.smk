@@ -8,18 +8,18 @@ rule claims_table:
     output:
         md="figures/claims.md",
         csv=report("figures/claims.csv", caption="../report/claims.rst", category="Claims"),
-    params:
-        profile=config["profile"],
     log:
         "logs/claims_table.log",
     benchmark:
         "results/benchmarks/claims_table.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV
+    params:
+        profile=config["profile"],
     shell:
         "python -m gantheory claims-table --profile {params.profile} --md {output.md}"
         " --csv {output.csv} {input} > {log} 2>&1"
@@ -35,11 +35,11 @@ rule manifest:
         "logs/manifest.log",
     benchmark:
         "results/benchmarks/manifest.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        ENV
     shell:
         "python -m gantheory manifest write {output} {input} > {log} 2>&1"

@@ -7,19 +7,19 @@ rule e1_prepare:
         hypergraphs="results/e1/hypergraphs.npz",
         table="results/e1/hypergraphs.csv",
         certificates="results/e1/certificates.csv",
-    params:
-        settings=e1_settings(config, "prepare"),
-        seed=config["seed"],
     log:
         "logs/e1_prepare.log",
     benchmark:
         "results/benchmarks/e1_prepare.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        settings=e1_settings(config, "prepare"),
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e1-prepare --settings {params.settings:q} --seed {params.seed}"
         " --hypergraphs {output.hypergraphs} --table {output.table} --certificates {output.certificates} > {log} 2>&1"
@@ -36,23 +36,23 @@ rule e1_target:
         moments="results/e1/{target}/moments.csv",
         discriminators="results/e1/{target}/discriminators.csv",
         provenance="results/e1/{target}/provenance.json",
+    log:
+        "logs/e1_target/{target}.log",
+    benchmark:
+        "results/benchmarks/e1_target/{target}.tsv"
+    wildcard_constraints:
+        target="|".join(E1_TARGETS),
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=30,
     params:
         settings=e1_settings(config, "target"),
         seed=config["seed"],
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e1/{target}.npz",
-    wildcard_constraints:
-        target="|".join(E1_TARGETS),
-    log:
-        "logs/e1_target/{target}.log",
-    benchmark:
-        "results/benchmarks/e1_target/{target}.tsv"
-    threads: config["threads"]
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    conda:
-        ENV
     shell:
         "python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
@@ -68,21 +68,21 @@ rule e1_power:
         table="results/e1/hypergraphs.csv",
     output:
         curve="results/e1/{target}/power_curve.csv",
-    params:
-        settings=e1_settings(config, "power"),
-        seed=config["seed"],
-    wildcard_constraints:
-        target="|".join(E1_TARGETS),
     log:
         "logs/e1_power/{target}.log",
     benchmark:
         "results/benchmarks/e1_power/{target}.tsv"
+    wildcard_constraints:
+        target="|".join(E1_TARGETS),
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=3000,
         runtime=15,
-    conda:
-        ENV
+    params:
+        settings=e1_settings(config, "power"),
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e1-power --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
@@ -100,19 +100,19 @@ rule e1_outputs:
         power=expand("results/e1/{target}/power_curve.csv", target=E1_TARGETS),
     output:
         **rule_outputs("E1", report),
-    params:
-        outputs=lambda wildcards, output: output_flags("E1", output),
-        profile=config["profile"],
     log:
         "logs/e1_outputs.log",
     benchmark:
         "results/benchmarks/e1_outputs.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        outputs=lambda wildcards, output: output_flags("E1", output),
+        profile=config["profile"],
     shell:
         "python -m gantheory e1-outputs --profile {params.profile}"
         " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"

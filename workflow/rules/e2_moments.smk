@@ -7,19 +7,19 @@ rule e2_exact:
         gauss_hermite="results/e2/gauss_hermite.csv",
         dirac="results/e2/dirac.csv",
         floors="results/e2/floors.csv",
-    params:
-        settings=e2_settings(config, "exact"),
-        seed=config["seed"],
     log:
         "logs/e2_exact.log",
     benchmark:
         "results/benchmarks/e2_exact.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        settings=e2_settings(config, "exact"),
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e2-exact --settings {params.settings:q} --seed {params.seed}"
         " --gauss-hermite {output.gauss_hermite} --dirac {output.dirac} --floors {output.floors} > {log} 2>&1"
@@ -31,23 +31,23 @@ rule e2_train:
         metrics="results/e2/train/{generator}/metrics.csv",
         samples="results/e2/train/{generator}/samples.npz",
         provenance="results/e2/train/{generator}/provenance.json",
+    log:
+        "logs/e2_train/{generator}.log",
+    benchmark:
+        "results/benchmarks/e2_train/{generator}.tsv"
+    wildcard_constraints:
+        generator="|".join(E2_GENERATORS),
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=30,
     params:
         settings=lambda wildcards: e2_settings(config, "train", wildcards.generator),
         seed=config["seed"],
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoints must survive to resume.
         checkpoints="results/checkpoints/e2/{generator}",
-    wildcard_constraints:
-        generator="|".join(E2_GENERATORS),
-    log:
-        "logs/e2_train/{generator}.log",
-    benchmark:
-        "results/benchmarks/e2_train/{generator}.tsv"
-    threads: config["threads"]
-    resources:
-        mem_mb=3000,
-        runtime=30,
-    conda:
-        ENV
     shell:
         "python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
         " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics}"
@@ -64,20 +64,20 @@ rule e2_outputs:
         samples=expand("results/e2/train/{generator}/samples.npz", generator=E2_GENERATORS),
     output:
         **rule_outputs("E2", report),
-    params:
-        outputs=lambda wildcards, output: output_flags("E2", output),
-        settings=e2_settings(config, "outputs"),
-        profile=config["profile"],
     log:
         "logs/e2_outputs.log",
     benchmark:
         "results/benchmarks/e2_outputs.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        outputs=lambda wildcards, output: output_flags("E2", output),
+        settings=e2_settings(config, "outputs"),
+        profile=config["profile"],
     shell:
         "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite}"
         " --dirac {input.dirac} --floors {input.floors} --metrics {input.metrics} --samples {input.samples}"

@@ -8,21 +8,21 @@ rule e3_simulate:
         curves="results/e3/{family}/curves.csv",
         examples="results/e3/{family}/examples.npz",
         provenance="results/e3/{family}/provenance.json",
-    params:
-        settings=section_json(config, "e3"),
-        seed=config["seed"],
-    wildcard_constraints:
-        family="|".join(E3_FAMILIES),
     log:
         "logs/e3_simulate/{family}.log",
     benchmark:
         "results/benchmarks/e3_simulate/{family}.tsv"
+    wildcard_constraints:
+        family="|".join(E3_FAMILIES),
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=30,
-    conda:
-        ENV
+    params:
+        settings=section_json(config, "e3"),
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e3-simulate --family {wildcards.family}"
         " --settings {params.settings:q}"
@@ -40,19 +40,19 @@ rule e3_figures:
         examples=expand("results/e3/{family}/examples.npz", family=E3_FAMILIES),
     output:
         **rule_outputs("E3", report),
-    params:
-        outputs=lambda wildcards, output: output_flags("E3", output),
-        main_step_size=config["e3"]["main_step_size"],  # the only E3 key the figures read
     log:
         "logs/e3_figures.log",
     benchmark:
         "results/benchmarks/e3_figures.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        outputs=lambda wildcards, output: output_flags("E3", output),
+        main_step_size=config["e3"]["main_step_size"],  # the only E3 key the figures read
     shell:
         "python -m gantheory e3-figures --main-step-size {params.main_step_size} --optimal {input.optimal}"
         " --first-order {input.first_order} --ttur {input.ttur} --curves {input.curves}"
@@ -67,19 +67,19 @@ rule e3_claims:
         ttur="results/e3/ttur/runs.csv",
     output:
         "results/claims/E3.csv",
-    params:
-        main_step_size=config["e3"]["main_step_size"],  # the only E3 key the judges read
-        profile=config["profile"],
     log:
         "logs/e3_claims.log",
     benchmark:
         "results/benchmarks/e3_claims.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        main_step_size=config["e3"]["main_step_size"],  # the only E3 key the judges read
+        profile=config["profile"],
     shell:
         "python -m gantheory e3-claims --main-step-size {params.main_step_size} --profile {params.profile}"
         " --optimal {input.optimal} --first-order {input.first_order} --ttur {input.ttur}"

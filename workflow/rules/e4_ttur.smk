@@ -6,21 +6,21 @@ rule e4_dataset:
     output:
         data="results/data/{dataset}.npz",
         checksum="results/data/{dataset}.npz.sha256.json",
-    params:
-        size=lookup(dpath="e4/datasets/{dataset}/size", within=config),
-        seed=config["seed"],
-    wildcard_constraints:
-        dataset="|".join(E4_DATASETS),
     log:
         "logs/e4_dataset/{dataset}.log",
     benchmark:
         "results/benchmarks/e4_dataset/{dataset}.tsv"
+    wildcard_constraints:
+        dataset="|".join(E4_DATASETS),
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        size=lookup(dpath="e4/datasets/{dataset}/size", within=config),
+        seed=config["seed"],
     shell:
         "python -m gantheory e4-dataset --name {wildcards.dataset} --size {params.size} --seed {params.seed}"
         " --out {output.data} > {log} 2>&1"
@@ -33,21 +33,21 @@ rule e4_classifier:
     output:
         weights="results/e4/classifier/{dataset}.npz",
         info="results/e4/classifier/{dataset}.json",
-    params:
-        settings=section_json(config["e4"], "classifier"),
-        seed=config["seed"],
-    wildcard_constraints:
-        dataset="|".join(E4_IMAGES),
     log:
         "logs/e4_classifier/{dataset}.log",
     benchmark:
         "results/benchmarks/e4_classifier/{dataset}.tsv"
+    wildcard_constraints:
+        dataset="|".join(E4_IMAGES),
+    conda:
+        ENV
     threads: config["threads"]
     resources:
         mem_mb=3000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        settings=section_json(config["e4"], "classifier"),
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e4-classifier --data {input} --settings {params.settings:q}"
         " --seed {params.seed} --out {output.weights} --info {output.info} > {log} 2>&1"
@@ -58,19 +58,19 @@ rule e4_saddle:
     output:
         runs="results/e4/saddle/runs.csv",
         paths="results/e4/saddle/paths.npz",
-    params:
-        settings=section_json(config["e4"], "saddle"),
-        seed=config["seed"],
     log:
         "logs/e4_saddle.log",
     benchmark:
         "results/benchmarks/e4_saddle.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        settings=section_json(config["e4"], "saddle"),
+        seed=config["seed"],
     shell:
         "python -m gantheory e4-saddle --settings {params.settings:q} --seed {params.seed}"
         " --out {output.runs} --paths {output.paths} > {log} 2>&1"
@@ -83,20 +83,20 @@ rule e4_fd_checks:
         classifier=expand("results/e4/classifier/{dataset}.npz", dataset=E4_IMAGES),
     output:
         "results/e4/fd_checks.csv",
-    params:
-        settings=section_json(config["e4"], "fd_checks"),
-        seed=config["seed"],
-        names=E4_IMAGES,
     log:
         "logs/e4_fd_checks.log",
     benchmark:
         "results/benchmarks/e4_fd_checks.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=3000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        settings=section_json(config["e4"], "fd_checks"),
+        seed=config["seed"],
+        names=E4_IMAGES,
     shell:
         "python -m gantheory --threads {threads} e4-fd-checks --settings {params.settings:q} --seed {params.seed}"
         " --names {params.names} --data {input.data} --classifier {input.classifier} --out {output} > {log} 2>&1"
@@ -111,22 +111,22 @@ rule e4_train:
         metrics="results/e4/train/{dataset}/{variant}/metrics.csv",
         samples="results/e4/train/{dataset}/{variant}/samples.npz",
         provenance="results/e4/train/{dataset}/{variant}/provenance.json",
+    log:
+        "logs/e4_train/{dataset}/{variant}.log",
+    benchmark:
+        "results/benchmarks/e4_train/{dataset}/{variant}.tsv"
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
         settings=lambda wildcards: e4_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
         classifier=e4_classifier_flag,
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e4/{dataset}/{variant}.npz",
-    log:
-        "logs/e4_train/{dataset}/{variant}.log",
-    benchmark:
-        "results/benchmarks/e4_train/{dataset}/{variant}.tsv"
-    threads: config["threads"]
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    conda:
-        ENV
     shell:
         "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings {params.settings:q} --seed {params.seed} --data {input.data} {params.classifier}"
@@ -145,22 +145,22 @@ rule e4_outputs:
         reference=config["reference_file"],
     output:
         **rule_outputs("E4", report),
+    log:
+        "logs/e4_outputs.log",
+    benchmark:
+        "results/benchmarks/e4_outputs.tsv"
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         outputs=lambda wildcards, output: output_flags("E4", output),
         datasets=section_json(config["e4"], "datasets"),  # what the figures show
         threshold=config["e4"]["saddle"]["threshold"],
         hold=config["e4"]["saddle"]["hold"],
         profile=config["profile"],
-    log:
-        "logs/e4_outputs.log",
-    benchmark:
-        "results/benchmarks/e4_outputs.tsv"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
-    conda:
-        ENV
     shell:
         "python -m gantheory e4-outputs --datasets-settings {params.datasets:q}"
         " --saddle-threshold {params.threshold} --saddle-hold {params.hold} --saddle-runs {input.saddle}"

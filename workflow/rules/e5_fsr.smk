@@ -9,19 +9,19 @@ rule e5_fsr_data:
         checksum="results/e5/data/fsr.npz.sha256.json",
         truth="results/e5/data/fsr_truth.npz",
         truth_checksum="results/e5/data/fsr_truth.npz.sha256.json",
-    params:
-        settings=section_json(config["e5"], "fsr"),
-        seed=config["seed"],
     log:
         "logs/e5_fsr_data.log",
     benchmark:
         "results/benchmarks/e5_fsr_data.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        settings=section_json(config["e5"], "fsr"),
+        seed=config["seed"],
     shell:
         "python -m gantheory e5-fsr-data --settings {params.settings:q} --seed {params.seed}"
         " --out {output.data} --truth {output.truth} > {log} 2>&1"
@@ -33,22 +33,22 @@ rule e5_reference:
         e5_data_input,
     output:
         "results/e5/reference/{dataset}.json",
-    params:
-        eval_samples=lookup(dpath="e5/datasets/{dataset}/eval_samples", within=config),
-        floor_repeats=config["e5"]["floor_repeats"],
-        seed=config["seed"],
-    wildcard_constraints:
-        dataset="|".join(E5_SPARSITY_DATASETS),
     log:
         "logs/e5_reference/{dataset}.log",
     benchmark:
         "results/benchmarks/e5_reference/{dataset}.tsv"
+    wildcard_constraints:
+        dataset="|".join(E5_SPARSITY_DATASETS),
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=5,
-    conda:
-        ENV
+    params:
+        eval_samples=lookup(dpath="e5/datasets/{dataset}/eval_samples", within=config),
+        floor_repeats=config["e5"]["floor_repeats"],
+        seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e5-reference --dataset {wildcards.dataset}"
         " --eval-samples {params.eval_samples} --floor-repeats {params.floor_repeats} --seed {params.seed}"
@@ -66,24 +66,24 @@ rule e5_train:
         samples="results/e5/train/{dataset}/{variant}/samples.npz",
         dictionaries="results/e5/train/{dataset}/{variant}/dictionaries.npz",
         provenance="results/e5/train/{dataset}/{variant}/provenance.json",
+    log:
+        "logs/e5_train/{dataset}/{variant}.log",
+    benchmark:
+        "results/benchmarks/e5_train/{dataset}/{variant}.tsv"
+    wildcard_constraints:
+        dataset="|".join(E5_SPARSITY_DATASETS),
+    conda:
+        ENV
+    threads: config["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=30,
     params:
         settings=lambda wildcards: e5_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
         truth=e5_truth_flag,
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e5/{dataset}/{variant}.npz",
-    wildcard_constraints:
-        dataset="|".join(E5_SPARSITY_DATASETS),
-    log:
-        "logs/e5_train/{dataset}/{variant}.log",
-    benchmark:
-        "results/benchmarks/e5_train/{dataset}/{variant}.tsv"
-    threads: config["threads"]
-    resources:
-        mem_mb=3000,
-        runtime=30,
-    conda:
-        ENV
     shell:
         "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings {params.settings:q} --seed {params.seed} --data {input.data} --reference {input.reference}"
@@ -101,20 +101,20 @@ rule e5_sparsity:
     output:
         sparsity="results/e5/sparsity.csv",
         ceiling="results/e5/dictionary_ceiling.csv",
-    params:
-        settings=section_json(config["e5"], "sparsity"),
-        seed=config["seed"],
-        names=E5_SPARSITY_DATASETS,
     log:
         "logs/e5_sparsity.log",
     benchmark:
         "results/benchmarks/e5_sparsity.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        settings=section_json(config["e5"], "sparsity"),
+        seed=config["seed"],
+        names=E5_SPARSITY_DATASETS,
     shell:
         "python -m gantheory --threads {threads} e5-sparsity --settings {params.settings:q} --seed {params.seed}"
         " --names {params.names} --data {input.data} --truth {input.truth} --out {output.sparsity}"
@@ -132,20 +132,20 @@ rule e5_outputs:
         ceiling="results/e5/dictionary_ceiling.csv",
     output:
         **rule_outputs("E5", report),
-    params:
-        outputs=lambda wildcards, output: output_flags("E5", output),
-        settings=e5_outputs_settings(config),
-        profile=config["profile"],
     log:
         "logs/e5_outputs.log",
     benchmark:
         "results/benchmarks/e5_outputs.tsv"
+    conda:
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        ENV
+    params:
+        outputs=lambda wildcards, output: output_flags("E5", output),
+        settings=e5_outputs_settings(config),
+        profile=config["profile"],
     shell:
         "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
         " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
