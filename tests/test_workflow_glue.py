@@ -127,3 +127,14 @@ def test_outputs_are_declared_once_and_the_command_takes_exactly_those(experimen
     assert all(Path(ROOT, "workflow/rules", kw["caption"]).resolve().exists() for _, kw in reported)  # captions exist
     flags = output_flags(experiment, type("Output", (), named)).split()
     assert flags[0::2] == [f"--{o.flag}" for o in OUTPUTS[experiment][1]] and set(flags[1::2]) <= set(named.values())
+
+
+def test_every_file_in_a_shell_command_is_quoted(repo_root):
+    """Paths reach the shell quoted (`:q`, or shlex.quote in the flag helpers), so a working directory with a
+    space in its name works; numbers and JSON settings (already `:q`) are the only bare values."""
+    bare = []
+    for path in sorted((repo_root / "workflow" / "rules").glob("*.smk")):
+        for shell in re.findall(r"\n    shell:\n((?:        .*\n)+)", path.read_text(encoding="utf-8")):
+            bare += [f"{path.name}: {m}" for m in re.findall(r"\{(?:input|output|log)(?:\.\w+)?\}", shell)]
+            bare += [f"{path.name}: {m}" for m in re.findall(r"\{params\.checkpoints?\}", shell)]
+    assert not bare, bare

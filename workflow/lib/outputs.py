@@ -8,6 +8,7 @@ beside it (the CSV goes into the report), a plain file is itself (the claims CSV
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 
@@ -132,5 +133,5 @@ def rule_outputs(experiment: str, report) -> dict:
 
 def output_flags(experiment: str, output) -> str:
     """The outputs command's flags with the rule's output paths (`output`: the job's), as the `{params.outputs}`
-    of the shell command: `--z-heatmap figures/e1_z_heatmap.pdf …`."""
-    return " ".join(f"--{o.flag} {getattr(output, o.flag_key())}" for o in OUTPUTS[experiment][1])
+    of the shell command: `--z-heatmap figures/e1_z_heatmap.pdf …`, each path shell-quoted."""
+    return " ".join(f"--{o.flag} {shlex.quote(str(getattr(output, o.flag_key())))}" for o in OUTPUTS[experiment][1])

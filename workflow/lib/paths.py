@@ -4,6 +4,7 @@ looks at are declared in workflow/lib/outputs.py)."""
 from __future__ import annotations
 
 import json
+import shlex
 
 from workflow.lib.outputs import figure_names
 
@@ -109,7 +110,7 @@ def e4_classifier_input(wildcards) -> list[str]:
 
 
 def e4_classifier_flag(wildcards, input) -> str:
-    return f"--classifier {input.classifier}" if input.classifier else ""
+    return f"--classifier {shlex.quote(str(input.classifier))}" if input.classifier else ""
 
 
 def run_records(config: dict) -> list[str]:
@@ -153,7 +154,7 @@ def e5_truth_input(wildcards) -> list[str]:
 
 
 def e5_truth_flag(wildcards, input) -> str:
-    return f"--truth {input.truth}" if input.truth else ""
+    return f"--truth {shlex.quote(str(input.truth))}" if input.truth else ""
 
 
 def e5_run_records(config: dict) -> list[str]:

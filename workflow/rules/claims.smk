@@ -21,8 +21,8 @@ rule claims_table:
     params:
         profile=config["profile"],
     shell:
-        "python -m gantheory claims-table --profile {params.profile} --md {output.md}"
-        " --csv {output.csv} {input} > {log} 2>&1"
+        "python -m gantheory claims-table --profile {params.profile} --md {output.md:q}"
+        " --csv {output.csv:q} {input:q} > {log:q} 2>&1"
 
 
 rule manifest:
@@ -42,4 +42,4 @@ rule manifest:
         mem_mb=500,
         runtime=5,
     shell:
-        "python -m gantheory manifest write {output} {input} > {log} 2>&1"
+        "python -m gantheory manifest write {output:q} {input:q} > {log:q} 2>&1"

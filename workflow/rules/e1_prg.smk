@@ -22,7 +22,7 @@ rule e1_prepare:
         seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e1-prepare --settings {params.settings:q} --seed {params.seed}"
-        " --hypergraphs {output.hypergraphs} --table {output.table} --certificates {output.certificates} > {log} 2>&1"
+        " --hypergraphs {output.hypergraphs:q} --table {output.table:q} --certificates {output.certificates:q} > {log:q} 2>&1"
 
 
 rule e1_target:
@@ -55,9 +55,9 @@ rule e1_target:
         checkpoint="results/checkpoints/e1/{target}.npz",
     shell:
         "python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
-        " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
-        " --mismatch {output.mismatch} --moments {output.moments} --discriminators {output.discriminators}"
-        " --provenance {output.provenance} --checkpoint {params.checkpoint} > {log} 2>&1"
+        " --target {wildcards.target} --hypergraphs {input.hypergraphs:q} --table {input.table:q}"
+        " --mismatch {output.mismatch:q} --moments {output.moments:q} --discriminators {output.discriminators:q}"
+        " --provenance {output.provenance:q} --checkpoint {params.checkpoint:q} > {log:q} 2>&1"
 
 
 rule e1_power:
@@ -85,8 +85,8 @@ rule e1_power:
         seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e1-power --settings {params.settings:q} --seed {params.seed}"
-        " --target {wildcards.target} --hypergraphs {input.hypergraphs} --table {input.table}"
-        " --curve {output.curve} > {log} 2>&1"
+        " --target {wildcards.target} --hypergraphs {input.hypergraphs:q} --table {input.table:q}"
+        " --curve {output.curve:q} > {log:q} 2>&1"
 
 
 rule e1_outputs:
@@ -115,5 +115,5 @@ rule e1_outputs:
         profile=config["profile"],
     shell:
         "python -m gantheory e1-outputs --profile {params.profile}"
-        " --table {input.table} --certificates {input.certificates} --mismatch {input.mismatch}"
-        " --moments {input.moments} --discriminators {input.discriminators} --power {input.power} {params.outputs} > {log} 2>&1"
+        " --table {input.table:q} --certificates {input.certificates:q} --mismatch {input.mismatch:q}"
+        " --moments {input.moments:q} --discriminators {input.discriminators:q} --power {input.power:q} {params.outputs} > {log:q} 2>&1"

@@ -22,7 +22,7 @@ rule e2_exact:
         seed=config["seed"],
     shell:
         "python -m gantheory --threads {threads} e2-exact --settings {params.settings:q} --seed {params.seed}"
-        " --gauss-hermite {output.gauss_hermite} --dirac {output.dirac} --floors {output.floors} > {log} 2>&1"
+        " --gauss-hermite {output.gauss_hermite:q} --dirac {output.dirac:q} --floors {output.floors:q} > {log:q} 2>&1"
 
 
 rule e2_train:
@@ -50,8 +50,8 @@ rule e2_train:
         checkpoints="results/checkpoints/e2/{generator}",
     shell:
         "python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
-        " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics}"
-        " --samples {output.samples} --provenance {output.provenance} --checkpoints {params.checkpoints} > {log} 2>&1"
+        " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics:q}"
+        " --samples {output.samples:q} --provenance {output.provenance:q} --checkpoints {params.checkpoints:q} > {log:q} 2>&1"
 
 
 rule e2_outputs:
@@ -79,6 +79,6 @@ rule e2_outputs:
         settings=e2_settings(config, "outputs"),
         profile=config["profile"],
     shell:
-        "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite}"
-        " --dirac {input.dirac} --floors {input.floors} --metrics {input.metrics} --samples {input.samples}"
-        " --profile {params.profile} {params.outputs} > {log} 2>&1"
+        "python -m gantheory e2-outputs --settings {params.settings:q} --gauss-hermite {input.gauss_hermite:q}"
+        " --dirac {input.dirac:q} --floors {input.floors:q} --metrics {input.metrics:q} --samples {input.samples:q}"
+        " --profile {params.profile} {params.outputs} > {log:q} 2>&1"

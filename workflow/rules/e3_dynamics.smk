@@ -26,8 +26,8 @@ rule e3_simulate:
     shell:
         "python -m gantheory --threads {threads} e3-simulate --family {wildcards.family}"
         " --settings {params.settings:q}"
-        " --seed {params.seed} --runs {output.runs} --curves {output.curves}"
-        " --examples {output.examples} --provenance {output.provenance} > {log} 2>&1"
+        " --seed {params.seed} --runs {output.runs:q} --curves {output.curves:q}"
+        " --examples {output.examples:q} --provenance {output.provenance:q} > {log:q} 2>&1"
 
 
 rule e3_figures:
@@ -54,9 +54,9 @@ rule e3_figures:
         outputs=lambda wildcards, output: output_flags("E3", output),
         main_step_size=config["e3"]["main_step_size"],  # the only E3 key the figures read
     shell:
-        "python -m gantheory e3-figures --main-step-size {params.main_step_size} --optimal {input.optimal}"
-        " --first-order {input.first_order} --ttur {input.ttur} --curves {input.curves}"
-        " --examples {input.examples} {params.outputs} > {log} 2>&1"
+        "python -m gantheory e3-figures --main-step-size {params.main_step_size} --optimal {input.optimal:q}"
+        " --first-order {input.first_order:q} --ttur {input.ttur:q} --curves {input.curves:q}"
+        " --examples {input.examples:q} {params.outputs} > {log:q} 2>&1"
 
 
 rule e3_claims:
@@ -82,5 +82,5 @@ rule e3_claims:
         profile=config["profile"],
     shell:
         "python -m gantheory e3-claims --main-step-size {params.main_step_size} --profile {params.profile}"
-        " --optimal {input.optimal} --first-order {input.first_order} --ttur {input.ttur}"
-        " --out {output} > {log} 2>&1"
+        " --optimal {input.optimal:q} --first-order {input.first_order:q} --ttur {input.ttur:q}"
+        " --out {output:q} > {log:q} 2>&1"

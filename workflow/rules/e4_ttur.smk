@@ -23,7 +23,7 @@ rule e4_dataset:
         seed=config["seed"],
     shell:
         "python -m gantheory e4-dataset --name {wildcards.dataset} --size {params.size} --seed {params.seed}"
-        " --out {output.data} > {log} 2>&1"
+        " --out {output.data:q} > {log:q} 2>&1"
 
 
 rule e4_classifier:
@@ -49,8 +49,8 @@ rule e4_classifier:
         settings=section_json(config["e4"], "classifier"),
         seed=config["seed"],
     shell:
-        "python -m gantheory --threads {threads} e4-classifier --data {input} --settings {params.settings:q}"
-        " --seed {params.seed} --out {output.weights} --info {output.info} > {log} 2>&1"
+        "python -m gantheory --threads {threads} e4-classifier --data {input:q} --settings {params.settings:q}"
+        " --seed {params.seed} --out {output.weights:q} --info {output.info:q} > {log:q} 2>&1"
 
 
 rule e4_saddle:
@@ -73,7 +73,7 @@ rule e4_saddle:
         seed=config["seed"],
     shell:
         "python -m gantheory e4-saddle --settings {params.settings:q} --seed {params.seed}"
-        " --out {output.runs} --paths {output.paths} > {log} 2>&1"
+        " --out {output.runs:q} --paths {output.paths:q} > {log:q} 2>&1"
 
 
 rule e4_fd_checks:
@@ -99,7 +99,7 @@ rule e4_fd_checks:
         names=E4_IMAGES,
     shell:
         "python -m gantheory --threads {threads} e4-fd-checks --settings {params.settings:q} --seed {params.seed}"
-        " --names {params.names} --data {input.data} --classifier {input.classifier} --out {output} > {log} 2>&1"
+        " --names {params.names} --data {input.data:q} --classifier {input.classifier:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule e4_train:
@@ -129,9 +129,9 @@ rule e4_train:
         checkpoint="results/checkpoints/e4/{dataset}/{variant}.npz",
     shell:
         "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
-        " --settings {params.settings:q} --seed {params.seed} --data {input.data} {params.classifier}"
-        " --metrics {output.metrics} --samples {output.samples} --provenance {output.provenance}"
-        " --checkpoint {params.checkpoint} > {log} 2>&1"
+        " --settings {params.settings:q} --seed {params.seed} --data {input.data:q} {params.classifier}"
+        " --metrics {output.metrics:q} --samples {output.samples:q} --provenance {output.provenance:q}"
+        " --checkpoint {params.checkpoint:q} > {log:q} 2>&1"
 
 
 rule e4_outputs:
@@ -163,7 +163,7 @@ rule e4_outputs:
         profile=config["profile"],
     shell:
         "python -m gantheory e4-outputs --datasets-settings {params.datasets:q}"
-        " --saddle-threshold {params.threshold} --saddle-hold {params.hold} --saddle-runs {input.saddle}"
-        " --saddle-paths {input.saddle_paths} --checks {input.fd_checks} --metrics {input.metrics}"
-        " --samples {input.samples} --reference {input.reference} --profile {params.profile}"
-        " {params.outputs} > {log} 2>&1"
+        " --saddle-threshold {params.threshold} --saddle-hold {params.hold} --saddle-runs {input.saddle:q}"
+        " --saddle-paths {input.saddle_paths:q} --checks {input.fd_checks:q} --metrics {input.metrics:q}"
+        " --samples {input.samples:q} --reference {input.reference:q} --profile {params.profile}"
+        " {params.outputs} > {log:q} 2>&1"

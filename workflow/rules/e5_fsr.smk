@@ -24,7 +24,7 @@ rule e5_fsr_data:
         seed=config["seed"],
     shell:
         "python -m gantheory e5-fsr-data --settings {params.settings:q} --seed {params.seed}"
-        " --out {output.data} --truth {output.truth} > {log} 2>&1"
+        " --out {output.data:q} --truth {output.truth:q} > {log:q} 2>&1"
 
 
 rule e5_reference:
@@ -52,7 +52,7 @@ rule e5_reference:
     shell:
         "python -m gantheory --threads {threads} e5-reference --dataset {wildcards.dataset}"
         " --eval-samples {params.eval_samples} --floor-repeats {params.floor_repeats} --seed {params.seed}"
-        " --data {input} --out {output} > {log} 2>&1"
+        " --data {input:q} --out {output:q} > {log:q} 2>&1"
 
 
 rule e5_train:
@@ -86,10 +86,10 @@ rule e5_train:
         checkpoint="results/checkpoints/e5/{dataset}/{variant}.npz",
     shell:
         "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
-        " --settings {params.settings:q} --seed {params.seed} --data {input.data} --reference {input.reference}"
-        " {params.truth} --metrics {output.metrics} --samples {output.samples}"
-        " --dictionaries {output.dictionaries} --provenance {output.provenance}"
-        " --checkpoint {params.checkpoint} > {log} 2>&1"
+        " --settings {params.settings:q} --seed {params.seed} --data {input.data:q} --reference {input.reference:q}"
+        " {params.truth} --metrics {output.metrics:q} --samples {output.samples:q}"
+        " --dictionaries {output.dictionaries:q} --provenance {output.provenance:q}"
+        " --checkpoint {params.checkpoint:q} > {log:q} 2>&1"
 
 
 rule e5_sparsity:
@@ -117,8 +117,8 @@ rule e5_sparsity:
         names=E5_SPARSITY_DATASETS,
     shell:
         "python -m gantheory --threads {threads} e5-sparsity --settings {params.settings:q} --seed {params.seed}"
-        " --names {params.names} --data {input.data} --truth {input.truth} --out {output.sparsity}"
-        " --ceiling {output.ceiling} > {log} 2>&1"
+        " --names {params.names} --data {input.data:q} --truth {input.truth:q} --out {output.sparsity:q}"
+        " --ceiling {output.ceiling:q} > {log:q} 2>&1"
 
 
 rule e5_outputs:
@@ -148,5 +148,5 @@ rule e5_outputs:
         profile=config["profile"],
     shell:
         "python -m gantheory e5-outputs --settings {params.settings:q} --profile {params.profile}"
-        " --metrics {input.metrics} --samples {input.samples} --references {input.references}"
-        " --sparsity {input.sparsity} --ceiling {input.ceiling} {params.outputs} > {log} 2>&1"
+        " --metrics {input.metrics:q} --samples {input.samples:q} --references {input.references:q}"
+        " --sparsity {input.sparsity:q} --ceiling {input.ceiling:q} {params.outputs} > {log:q} 2>&1"
