@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from gantheory.data import fsr
-from gantheory.experiments.e5.ceiling import dictionary_ceiling, positive_dictionary
-from gantheory.metrics.dictionary import matched_cosine
+from gantheory.experiments.e5.ceiling import dictionary_ceiling
+from gantheory.metrics.dictionary import matched_cosine, positive_dictionary
 
 SETTINGS = dict(
     sides=[2, 4, 8], atoms=[4, 5, 6], level1_density=0.5, gate_fraction=0.5, mask_density=0.5, code_magnitude=[0.5, 1.5]

@@ -9,37 +9,12 @@ of the band can reach: the ceiling beside the GAN's recovery. NumPy and scikit-l
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from gantheory.data.fsr import bands, detail_projection
-from gantheory.metrics.dictionary import matched_cosine
+from gantheory.metrics.dictionary import matched_cosine, positive_dictionary
 from gantheory.seeding import derive_seed
-
-MAX_ITERATIONS = 100  # batch passes: the default FSR's fits converge (tol 1e-8) in 30–55, 10–20 s in all
-
-
-def positive_dictionary(samples: np.ndarray, atoms: int, alpha: float, seed: int) -> np.ndarray:
-    """(atoms, dim) dictionary learned on `samples` with non-negative L1 codes, as the FSR codes are (uncentred:
-    centring would break the non-negative model)."""
-    from sklearn.decomposition import DictionaryLearning
-    from sklearn.exceptions import ConvergenceWarning
-
-    model = DictionaryLearning(
-        n_components=atoms,
-        alpha=alpha,
-        max_iter=MAX_ITERATIONS,
-        fit_algorithm="cd",
-        transform_algorithm="lasso_cd",
-        positive_code=True,
-        random_state=seed,
-    )
-    with warnings.catch_warnings():  # the coordinate-descent coder warns at every unconverged pass
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(np.asarray(samples, np.float64))
-    return model.components_
 
 
 def dictionary_ceiling(top: np.ndarray, truth_atoms: list[np.ndarray], settings: dict, seed: int) -> pd.DataFrame:
