@@ -8,8 +8,9 @@ from gantheory import claims
 from gantheory.experiments.e3 import claims as e3_claims
 from gantheory.experiments.e3 import outcomes, tables
 from gantheory.experiments.e3 import simulation as e3
+from gantheory.experiments.e3.settings import SimulationSettings
 
-SETTINGS = dict(
+RAW = dict(
     initialisations=24,
     steps=120,
     step_sizes=[0.1, 0.3],
@@ -24,25 +25,26 @@ SETTINGS = dict(
     records=10,
     example_trajectories=3,
 )
+SETTINGS = SimulationSettings.from_mapping(RAW)
 
 
 @pytest.fixture(scope="module")
 def results():
-    out = {"main_step_size": SETTINGS["main_step_size"]}
+    out = {"main_step_size": SETTINGS.main_step_size}
     for family in e3.FAMILIES:
         out[family] = e3.run_family(family, SETTINGS, seed=11)[0]
     return out
 
 
 def test_initialisations_respect_the_box_and_separation():
-    mu0, mu_star, disc = e3.initialisations(dict(SETTINGS, initialisations=2000), seed=5)
+    mu0, mu_star, disc = e3.initialisations(SimulationSettings.from_mapping(dict(RAW, initialisations=2000)), seed=5)
     for means in (mu0, mu_star):
         assert np.all(np.abs(means) <= 3.0) and np.all(np.abs(means[:, 0] - means[:, 1]) >= 1.0)
     assert np.all(np.diff(disc, axis=1) >= 0)
 
 
 def test_every_family_shares_the_same_initialisations(results):
-    firsts = [results[f].groupby("variant").head(SETTINGS["initialisations"]) for f in e3.FAMILIES]
+    firsts = [results[f].groupby("variant").head(SETTINGS.initialisations) for f in e3.FAMILIES]
     ref = firsts[0][firsts[0]["variant"] == firsts[0]["variant"].iloc[0]][["mu_star_1", "mu0_1"]].to_numpy()
     for frame in firsts:
         for _, group in frame.groupby("variant"):
@@ -144,3 +146,26 @@ def test_the_outcome_rule_and_e3_3_use_the_same_sign(results):
         runs = results[family]
         signs = outcomes.discriminator_signs(runs)
         np.testing.assert_array_equal(signs["collapsed_or_inert"].to_numpy(), runs["disc_collapsed"].to_numpy())
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda s: s.pop("records"), "'e3.records' is missing"),
+        (lambda s: s.update(stepz=10), "'e3.stepz' is unknown"),
+    ],
+    ids=["missing key", "unknown key"],
+)
+def test_simulation_settings_name_a_missing_or_unknown_key(edit, message):
+    bad = dict(RAW)
+    edit(bad)
+    with pytest.raises(ValueError, match=message):
+        SimulationSettings.from_mapping(bad)
+
+
+def test_simulation_settings_are_frozen_and_record_as_json():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SETTINGS.steps = 1
+    assert SETTINGS.step_sizes == (0.1, 0.3) and SETTINGS.as_record() == RAW

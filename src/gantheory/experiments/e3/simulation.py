@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gantheory.experiments.e3.outcomes import CONVERGED_TOL, TV_TARGET, WINDOW_FRACTION, classify
+from gantheory.experiments.e3.settings import SimulationSettings
 from gantheory.models import interval_gan as model
 from gantheory.seeding import derive_seed
 from gantheory.train.interval_dynamics import simulate
@@ -29,21 +30,21 @@ def sample_means(n: int, rng: np.random.Generator, half_width: float, min_separa
     return kept[:n]
 
 
-def initialisations(settings: dict, seed: int):
+def initialisations(settings: SimulationSettings, seed: int):
     """(μ₀, μ*) shared by every dynamic, and a random first-order discriminator for each run."""
     rng = np.random.default_rng(derive_seed(seed, "e3", "initialisations"))
-    n, box, sep = settings["initialisations"], settings["init_range"], settings["min_separation"]
+    n, box, sep = settings.initialisations, settings.init_range, settings.min_separation
     mu0 = sample_means(n, rng, box, sep)
     mu_star = sample_means(n, rng, box, sep)
     disc_rng = np.random.default_rng(derive_seed(seed, "e3", "random_discriminator"))
-    width = settings["disc_init_range"]
+    width = settings.disc_init_range
     random_disc = np.sort(disc_rng.uniform(-width, width, size=(n, 4)), axis=1)
     return mu0, mu_star, random_disc
 
 
-def family_specs(family: str, settings: dict) -> list[dict]:
+def family_specs(family: str, settings: SimulationSettings) -> list[dict]:
     """The variants one family runs; each becomes `initialisations` rows of the batch."""
-    steps, main = settings["steps"], settings["main_step_size"]
+    steps, main = settings.steps, settings.main_step_size
     base = dict(
         dynamic="first_order",
         update="simultaneous",
@@ -56,16 +57,16 @@ def family_specs(family: str, settings: dict) -> list[dict]:
     if family == "optimal":
         return [
             dict(base, dynamic="optimal", update="none", disc_steps=0, gen_lr=lr, disc_lr=np.nan, disc_init="optimal")
-            for lr in settings["step_sizes"]
+            for lr in settings.step_sizes
         ]
     if family == "first_order":
         grid = itertools.product(
-            settings["updates"], settings["disc_steps"], settings["step_sizes"], settings["disc_inits"]
+            settings.updates, settings.disc_steps, settings.step_sizes, settings.disc_inits
         )
         return [dict(base, update=u, disc_steps=k, gen_lr=lr, disc_lr=lr, disc_init=init) for u, k, lr, init in grid]
     if family == "ttur":
         specs = []
-        for c in settings["ttur_ratios"]:
+        for c in settings.ttur_ratios:
             specs.append(dict(base, gen_lr=main, disc_lr=c * main, ratio=c, scaling="disc step grown"))
             specs.append(
                 dict(
@@ -85,7 +86,7 @@ def variant_name(spec: dict) -> str:
     return name + f" init={spec['disc_init']}"
 
 
-def run_family(family: str, settings: dict, seed: int, label_prefix: str = "E3"):
+def run_family(family: str, settings: SimulationSettings, seed: int, label_prefix: str = "E3"):
     """Run every variant of a family as batched computations; return (runs, curves, examples)."""
     mu0, mu_star, random_disc = initialisations(settings, seed)
     n = len(mu0)
@@ -111,7 +112,7 @@ def run_family(family: str, settings: dict, seed: int, label_prefix: str = "E3")
             gen_lr=np.repeat([s["gen_lr"] for s in members], n),
             disc_lr=np.repeat([s["disc_lr"] for s in members], n),
             steps=steps,
-            records=settings["records"],
+            records=settings.records,
             window_fraction=WINDOW_FRACTION,
             tv_target=TV_TARGET,
             label=f"{label_prefix} {family} {dynamic} {update} k={k}",
@@ -122,11 +123,11 @@ def run_family(family: str, settings: dict, seed: int, label_prefix: str = "E3")
             runs.append(frame)
             curves.append(_curves_frame(family, spec, traj, part, mu_star))
             name = variant_name(spec)
-            m = min(settings["example_trajectories"], n)
+            m = min(settings.example_trajectories, n)
             examples[f"{name}::mu_path"] = traj.mu_path[part][:m]
             examples[f"{name}::record_steps"] = traj.record_steps
             examples[f"{name}::converged"] = frame["converged"].to_numpy()[:m]
-    examples["mu_star"] = mu_star[: min(settings["example_trajectories"], n)]
+    examples["mu_star"] = mu_star[: min(settings.example_trajectories, n)]
     runs = pd.concat(runs, ignore_index=True)
     if family == "optimal":
         runs["tv_quadrature_error"] = np.nan

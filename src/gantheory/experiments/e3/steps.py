@@ -16,16 +16,18 @@ def simulate(family: str, settings: dict, seed: int, runs, curves, examples, pro
     """One family of dynamics → its runs.csv, curves.csv, example trajectories and run record."""
     from gantheory import io
     from gantheory import provenance as records
+    from gantheory.experiments.e3.settings import SimulationSettings
     from gantheory.experiments.e3.simulation import run_family
 
-    run_rows, curve_rows, example_paths = run_family(family, settings, seed)
+    typed = SimulationSettings.from_mapping(settings)
+    run_rows, curve_rows, example_paths = run_family(family, typed, seed)
     io.write_csv(runs, run_rows)
     io.write_csv(curves, curve_rows)
     io.write_npz(examples, **example_paths)
     records.write_run_record(
         provenance,
         experiment="E3",
-        settings=settings,
+        settings=typed.as_record(),
         seed=seed,
         seeds={"initialisations": derive_seed(seed, "e3", "initialisations")},
         threads=threads,
