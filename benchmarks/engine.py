@@ -21,7 +21,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from gantheory.seeding import enable_tensorflow_determinism  # noqa: E402
+from gantheory.backend import enable_determinism  # noqa: E402
 from gantheory.train.gan import WGANGP, GANConfig  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "engine.md"
@@ -89,7 +89,7 @@ def engine_steps_per_second(config: GANConfig, steps: int, chunk: int = 50) -> f
 
 
 def main() -> None:
-    enable_tensorflow_determinism(0, 2)
+    enable_determinism(0, 2)
     big = dict(gen_widths=(512,) * 3, critic_widths=(512,) * 3, batch_size=256, n_critic=5)
     baseline = baseline_steps_per_second(100)
     engine = engine_steps_per_second(GANConfig(**big), 100)

@@ -22,7 +22,7 @@ def train_args(repo_root, tmp_path, monkeypatch):
     # the checks under test come after seeding, so seed without touching the thread pools.
     import keras
 
-    monkeypatch.setattr("gantheory.seeding.enable_tensorflow_determinism", lambda s, t: keras.utils.set_random_seed(s))
+    monkeypatch.setattr("gantheory.backend.enable_determinism", lambda s, t: keras.utils.set_random_seed(s))
     config = merge(load_yaml(repo_root / "config/config.yaml"), load_yaml(repo_root / "config/smoke.yaml"))
     data = tmp_path / "data" / "8gaussians.npz"
     save_dataset(data, build_dataset("8gaussians", 500, 3), {"name": "8gaussians"})

@@ -96,6 +96,12 @@ def platform_info() -> dict:
     }
 
 
+def keras_backend() -> str | None:
+    """The Keras backend this run trained on, if Keras is loaded (never imported here)."""
+    keras = sys.modules.get("keras")
+    return keras.backend.backend() if keras is not None else None
+
+
 def thread_settings(threads: int | None) -> dict:
     """The `--threads` asked for, the thread variables in the environment, and TensorFlow's pools if it
     is running in this process (it is never imported here)."""
@@ -135,6 +141,7 @@ def run_record(
         "settings_sha256": settings_hash(settings),
         "git": git_state(repo),
         "platform": platform_info(),
+        "keras_backend": keras_backend(),
         "packages": installed_distributions(),
     }
     clash = sorted(set(fixed) & set(extra))

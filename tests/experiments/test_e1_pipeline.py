@@ -75,7 +75,7 @@ def run_e1(out, settings) -> None:
 
 
 def in_process_determinism(seed: int, threads: int) -> None:
-    """Like seeding.enable_tensorflow_determinism, minus thread settings (TF refuses them once started)."""
+    """Like backend.enable_determinism, minus thread settings (TF refuses them once started)."""
     import keras
     import tensorflow as tf
 
@@ -88,7 +88,7 @@ def two_runs(tmp_path_factory, repo_root):
     settings = smoke_settings(repo_root)
     runs = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("gantheory.seeding.enable_tensorflow_determinism", in_process_determinism)
+        patch.setattr("gantheory.backend.enable_determinism", in_process_determinism)
         for name in ("first", "second"):
             out = tmp_path_factory.mktemp(name)
             run_e1(out, settings)

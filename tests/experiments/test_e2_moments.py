@@ -158,7 +158,7 @@ def test_the_train_step_removes_its_checkpoints_once_its_outputs_are_written(tmp
     from gantheory.experiments.e2 import steps
 
     # TensorFlow refuses thread settings once started (earlier tests started it): keep only the seeding
-    monkeypatch.setattr("gantheory.seeding.enable_tensorflow_determinism", lambda seed, _: tf.random.set_seed(seed))
+    monkeypatch.setattr("gantheory.backend.enable_determinism", lambda seed, _: tf.random.set_seed(seed))
 
     out = tmp_path / "out"
     settings = {key: SETTINGS[key] for key in STEP_KEYS["train"]}

@@ -17,11 +17,12 @@ def train_classifier(
     per epoch: training loss and accuracy)."""
     import keras
 
+    from gantheory.backend import enable_determinism
     from gantheory.models.optimizers import AdamSettings
     from gantheory.progress import Progress
-    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+    from gantheory.seeding import derive_seed
 
-    enable_tensorflow_determinism(derive_seed(seed, "e4", "classifier"), settings.get("threads", 1))
+    enable_determinism(derive_seed(seed, "e4", "classifier"), settings.get("threads", 1))
     x = images.reshape(len(images), -1).astype(np.float32)
     y = labels.astype(np.int64)
     order = np.random.default_rng(derive_seed(seed, "e4", "classifier-split")).permutation(len(x))

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import math
 
+import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.metrics.one_d import GaussianMixture1D, hermite_feature_means, hermite_features, mmd_to_mixture
 from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.optimizers import AdamSettings
@@ -32,6 +34,10 @@ from gantheory.models.stacked import stacked_mlp
 
 INNER = ("closed_form", "ascent")
 NORM_EPSILON = 1e-12  # inside ‖Δ‖'s square root: its gradient at Δ = 0 is otherwise undefined
+
+
+def _float32(values):
+    return ops.convert_to_tensor(np.asarray(values, np.float32))
 
 
 def _per_run(values, seeds: int, name: str) -> np.ndarray:
@@ -55,7 +61,7 @@ class Family:
 
     def critic_losses(self, real, fake, seed):
         """Per run (K,): what the discriminator's variables minimise (−d_F estimate, plus penalties)."""
-        return tf.zeros((self.seeds,))
+        return ops.zeros((self.seeds,))
 
     def generator_losses(self, real, fake):
         raise NotImplementedError
@@ -97,14 +103,14 @@ class LinearSpan(Family):
             rng = np.random.default_rng([seed, 1])  # features, if random, draw from [seed, 0]
             start = rng.standard_normal((seeds, n_features))
             start /= np.linalg.norm(start, axis=1, keepdims=True)  # a random unit vector per run
-            self.coef = tf.Variable(start.astype(np.float32), name="coefficients")
+            self.coef = keras.Variable(start.astype(np.float32), name="coefficients")
             self.variables = [self.coef]
         self.population = None
 
     def use_population(self, targets: list[GaussianMixture1D]) -> None:
         """Read the real side of every loss from run k's exact E_target ψ (K, n_features)."""
         means = np.stack([self.population_features(targets[k], k) for k in range(self.seeds)])
-        self.population = tf.constant(means, tf.float32)
+        self.population = _float32(means)
 
     def features(self, x):
         """(K, B, 1) → (K, B, n_features)."""
@@ -112,31 +118,31 @@ class LinearSpan(Family):
 
     def feature_gap(self, real, fake):
         """Δ = E_real ψ − E_fake ψ, per run (K, n_features); E_real ψ exact after `use_population`."""
-        real_means = self.population if self.population is not None else tf.reduce_mean(self.features(real), axis=1)
-        return real_means - tf.reduce_mean(self.features(fake), axis=1)
+        real_means = self.population if self.population is not None else ops.mean(self.features(real), axis=1)
+        return real_means - ops.mean(self.features(fake), axis=1)
 
     def _norm(self, gap):
-        return tf.sqrt(tf.reduce_sum(tf.square(gap), axis=1) + NORM_EPSILON)
+        return ops.sqrt(ops.sum(ops.square(gap), axis=1) + NORM_EPSILON)
 
     def critic_losses(self, real, fake, seed):
         if self.inner == "closed_form":
             return super().critic_losses(real, fake, seed)
-        return -tf.reduce_sum(self.coef * self.feature_gap(real, fake), axis=1)
+        return -ops.sum(self.coef * self.feature_gap(real, fake), axis=1)
 
     def generator_losses(self, real, fake):
         gap = self.feature_gap(real, fake)
         if self.inner == "closed_form":
             return self._norm(gap)  # Danskin: the gradient of the max is that of c*·Δ with c* = Δ/‖Δ‖
-        return tf.reduce_sum(self.coef * gap, axis=1)
+        return ops.sum(self.coef * gap, axis=1)
 
     def estimate(self, real, fake):
         """The closed-form maximum ‖Δ‖, or the trained critic's value c·Δ (≤ ‖Δ‖ while ‖c‖ ≤ 1)."""
         gap = self.feature_gap(real, fake)
-        return self._norm(gap) if self.inner == "closed_form" else tf.reduce_sum(self.coef * gap, axis=1)
+        return self._norm(gap) if self.inner == "closed_form" else ops.sum(self.coef * gap, axis=1)
 
     def project(self) -> None:
-        norm = tf.norm(self.coef, axis=1, keepdims=True)
-        self.coef.assign(self.coef / tf.maximum(norm, 1.0))
+        norm = ops.sqrt(ops.sum(self.coef * self.coef, axis=1, keepdims=True))  # what tf.norm computes
+        self.coef.assign(self.coef / ops.maximum(norm, 1.0))
 
     def population_features(self, target: GaussianMixture1D, k: int) -> np.ndarray:
         """E_target ψ for run k, exactly."""
@@ -187,24 +193,23 @@ class Polynomials(LinearSpan):
         orders = np.arange(1, self.n_features + 1)
         self.mask_np = (orders[None, :] <= degrees[:, None]).astype(np.float64)
         self.norms = np.sqrt([math.factorial(j) for j in orders])
-        self._mask = tf.constant(self.mask_np[:, None, :], tf.float32)
-        self._loc = tf.constant(self.loc[:, None, None], tf.float32)
-        self._scale = tf.constant(self.scale[:, None, None], tf.float32)
-        self._norms = tf.constant(self.norms, tf.float32)
+        self._mask = _float32(self.mask_np[:, None, :])
+        self._loc, self._scale = _float32(self.loc[:, None, None]), _float32(self.scale[:, None, None])
+        self._norms = _float32(self.norms)
         if inner == "ascent":
-            self.coef.assign(self.coef * tf.constant(self.mask_np, tf.float32))
+            self.coef.assign(self.coef * _float32(self.mask_np))
             self.project()
 
     def features(self, x):
         z = (x - self._loc) / self._scale
-        he = [tf.ones_like(z), z]  # He_{j+1} = z He_j − j He_{j−1}
+        he = [ops.ones_like(z), z]  # He_{j+1} = z He_j − j He_{j−1}
         for j in range(1, self.n_features):
             he.append(z * he[j] - j * he[j - 1])
-        return tf.concat(he[1:], axis=-1) / self._norms * self._mask
+        return ops.concatenate(he[1:], axis=-1) / self._norms * self._mask
 
     def project(self) -> None:
         if self.inner == "ascent":
-            self.coef.assign(self.coef * tf.constant(self.mask_np, tf.float32))  # degrees above k stay 0
+            self.coef.assign(self.coef * _float32(self.mask_np))  # degrees above k stay 0
         super().project()
 
     def numpy_features(self, x, k):
@@ -225,12 +230,11 @@ class RandomReLUFeatures(LinearSpan):
         rng = np.random.default_rng([seed, 0])
         self.a, self.b = rng.standard_normal((seeds, n_features)), rng.standard_normal((seeds, n_features))
         self.loc, self.scale = _per_run(loc, seeds, "loc"), _per_run(scale, seeds, "scale")
-        self._a, self._b = tf.constant(self.a[:, None, :], tf.float32), tf.constant(self.b[:, None, :], tf.float32)
-        self._loc = tf.constant(self.loc[:, None, None], tf.float32)
-        self._scale = tf.constant(self.scale[:, None, None], tf.float32)
+        self._a, self._b = _float32(self.a[:, None, :]), _float32(self.b[:, None, :])
+        self._loc, self._scale = _float32(self.loc[:, None, None]), _float32(self.scale[:, None, None])
 
     def features(self, x):
-        return tf.nn.relu(self._a * (x - self._loc) / self._scale + self._b)
+        return ops.relu(self._a * (x - self._loc) / self._scale + self._b)
 
     def numpy_features(self, x, k):
         z = (np.asarray(x, np.float64).reshape(-1, 1) - self.loc[k]) / self.scale[k]
@@ -255,13 +259,13 @@ class GaussianMMD(Family):
     def __init__(self, seeds: int, bandwidth, multiples=(1.0,)):
         super().__init__(seeds)
         self.bandwidths = _per_run(bandwidth, seeds, "bandwidth")[:, None] * np.asarray(multiples, np.float64)
-        self._inv_two_h2 = tf.constant(1.0 / (2.0 * self.bandwidths**2)[:, None, None, :], tf.float32)
+        self._inv_two_h2 = _float32(1.0 / (2.0 * self.bandwidths**2)[:, None, None, :])
 
     def _mean_kernel(self, x, y, exclude_diagonal: bool):
-        sq = tf.square(x - tf.transpose(y, [0, 2, 1]))  # (K, B_x, B_y) for 1-D samples
-        gram = tf.reduce_mean(tf.exp(-sq[..., None] * self._inv_two_h2), axis=-1)  # mean over bandwidths
-        total = tf.reduce_sum(gram, axis=[1, 2])
-        n, m = tf.cast(tf.shape(x)[1], tf.float32), tf.cast(tf.shape(y)[1], tf.float32)
+        sq = ops.square(x - ops.transpose(y, (0, 2, 1)))  # (K, B_x, B_y) for 1-D samples
+        gram = ops.mean(ops.exp(-sq[..., None] * self._inv_two_h2), axis=-1)  # mean over bandwidths
+        total = ops.sum(gram, axis=(1, 2))
+        n, m = ops.cast(x.shape[1], "float32"), ops.cast(y.shape[1], "float32")
         if exclude_diagonal:
             return (total - n) / (n * (n - 1.0))
         return total / (n * m)
@@ -278,7 +282,7 @@ class GaussianMMD(Family):
         return self.mmd2(real, fake)
 
     def estimate(self, real, fake):
-        return tf.sqrt(tf.maximum(self.mmd2(real, fake), 0.0))
+        return ops.sqrt(ops.maximum(self.mmd2(real, fake), 0.0))
 
     def run_divergence(self, x, target, k):
         """MMD² of the mean kernel is the mean of the per-bandwidth MMD²."""
@@ -296,24 +300,24 @@ class WGANGPCritic(Family):
         super().__init__(seeds)
         self.gp_weight = gp_weight
         self.critic = stacked_mlp(list(widths), 1, seeds, seed, name="critic")
-        self.critic(tf.zeros((seeds, 1, 1)))
+        self.critic(ops.zeros((seeds, 1, 1)))
         self.variables = list(self.critic.trainable_variables)
 
     def critic_losses(self, real, fake, seed):
-        eps = tf.random.stateless_uniform((self.seeds, tf.shape(real)[1], 1), seed)
+        eps = backend.uniform((self.seeds, real.shape[1], 1), seed)
         return wgan_gp_critic_losses(self.critic, real, fake, eps, self.gp_weight)
 
     def generator_losses(self, real, fake):
-        return -tf.reduce_mean(self.critic(fake), axis=[1, 2])
+        return -ops.mean(self.critic(fake), axis=(1, 2))
 
     def estimate(self, real, fake):
-        return tf.reduce_mean(self.critic(real), axis=[1, 2]) - tf.reduce_mean(self.critic(fake), axis=[1, 2])
+        return ops.mean(self.critic(real), axis=(1, 2)) - ops.mean(self.critic(fake), axis=(1, 2))
 
     def null_estimates(self, samples, pairs: int) -> np.ndarray:
         """(K, pairs): |estimate| between consecutive halves of `samples` (K, 2·pairs·n, 1), all drawn from the
         target: what this critic reports when the generator is the target (its sampling floor)."""
-        means = tf.reduce_mean(tf.reshape(self.critic(samples), (self.seeds, 2 * pairs, -1)), axis=2)
-        return np.abs((means[:, 0::2] - means[:, 1::2]).numpy())
+        means = backend.to_numpy(ops.mean(ops.reshape(self.critic(samples), (self.seeds, 2 * pairs, -1)), axis=2))
+        return np.abs(means[:, 0::2] - means[:, 1::2])
 
 
 def build_family(spec: dict, seeds: int, runs: dict, seed: int) -> Family:

@@ -6,7 +6,9 @@ loss, and neither has to import the other for it.
 
 from __future__ import annotations
 
-import tensorflow as tf
+from keras import ops
+
+from gantheory import backend
 
 __all__ = ["gradient_penalty", "wgan_gp_critic_losses"]
 
@@ -16,15 +18,12 @@ GP_EPSILON = 1e-12  # inside the norm's square root: sqrt(0) has an infinite gra
 def gradient_penalty(critic, real, fake, eps):
     """Per seed (K,): E[(‖∇D(x̂)‖ − 1)²] at x̂ = εx + (1−ε)x̃; inputs (K, B, d), eps (K, B, 1) ~ U[0, 1]."""
     mixed = eps * real + (1.0 - eps) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(mixed)
-        d_mixed = critic(mixed)
-    grad = tape.gradient(d_mixed, mixed)
-    norm = tf.sqrt(tf.reduce_sum(tf.square(grad), axis=-1) + GP_EPSILON)
-    return tf.reduce_mean(tf.square(norm - 1.0), axis=1)
+    grad = backend.input_gradient(critic, mixed)
+    norm = ops.sqrt(ops.sum(ops.square(grad), axis=-1) + GP_EPSILON)
+    return ops.mean(ops.square(norm - 1.0), axis=1)
 
 
 def wgan_gp_critic_losses(critic, real, fake, eps, gp_weight: float):
     """Per seed (K,): E[D(fake)] − E[D(real)] + λ·gradient penalty (the critic minimises it)."""
-    wasserstein = tf.reduce_mean(critic(fake), axis=[1, 2]) - tf.reduce_mean(critic(real), axis=[1, 2])
+    wasserstein = ops.mean(critic(fake), axis=(1, 2)) - ops.mean(critic(real), axis=(1, 2))
     return wasserstein + gp_weight * gradient_penalty(critic, real, fake, eps)

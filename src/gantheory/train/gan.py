@@ -1,9 +1,9 @@
 """The one GAN training engine: WGAN-GP (Gulrajani et al. 2017) with pluggable update rules.
 
 K seeds train at once as stacked weights (models.stacked). Several generator steps run inside one
-compiled `tf.function` (optionally XLA), so Python only wakes up to evaluate and log. Randomness is
-stateless (`tf.random.stateless_*` keyed by a step counter): a run is a pure function of its seed,
-and the counter is all the RNG state a checkpoint needs.
+compiled chunk (backend.compile_steps: a `tf.function`, optionally XLA, or a `jax.jit` loop), so Python
+only wakes up to evaluate and log. Randomness is stateless (keyed by a step counter): a run is a pure
+function of its seed, and the counter is all the RNG state a checkpoint needs.
 
 The update rules (alternating, ttur, simultaneous, optimistic) live in train.gda, shared with every
 other adversarial experiment.
@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import UPDATE_RULES, GradientDescentAscent, TrainingLog, check_rule, run_training
-from gantheory.train.stream import CounterStream
 
 __all__ = ["GANConfig", "TrainingLog", "UPDATE_RULES", "WGANGP"]
 
@@ -58,7 +58,7 @@ class WGANGP:
 
     def __init__(self, config: GANConfig, real_data: np.ndarray, seed: int):
         self.config = config
-        self.real = tf.constant(np.asarray(real_data, np.float32).reshape(len(real_data), -1))
+        self.real = ops.convert_to_tensor(np.asarray(real_data, np.float32).reshape(len(real_data), -1))
         self.data_dim = int(self.real.shape[1])
         k = config.seeds
         self.generator = stacked_mlp(
@@ -70,12 +70,12 @@ class WGANGP:
             name="generator",
         )
         self.critic = stacked_mlp(list(config.critic_widths), 1, k, derive_seed(seed, "critic"), name="critic")
-        self.generator(tf.zeros((k, 1, config.latent_dim)))
-        self.critic(tf.zeros((k, 1, self.data_dim)))
+        self.generator(ops.zeros((k, 1, config.latent_dim)))
+        self.critic(ops.zeros((k, 1, self.data_dim)))
         self.d_optimizer = AdamSettings(config.lr_d, config.beta_1, config.beta_2).build()
         self.g_optimizer = AdamSettings(config.lr_g, config.beta_1, config.beta_2).build()
-        self.stream = CounterStream(derive_seed(seed, "stream"))
-        self.eval_key = tf.constant(derive_seed(seed, "evaluation"), tf.int64)
+        self.stream = backend.CounterStream(derive_seed(seed, "stream"))
+        self.eval_key = derive_seed(seed, "evaluation")
         self.gda = GradientDescentAscent(
             config.rule,
             config.n_critic,
@@ -88,17 +88,14 @@ class WGANGP:
             seeds=k,
         )
         self.step = self.gda.step_count
-        self.train_steps = self.gda.compile_chunk(config.jit_compile)
+        self.train_steps = self.gda.compile_chunk(config.jit_compile, [self.stream.counter])
 
     def _real_batch(self):
         k, b = self.config.seeds, self.config.batch_size
-        idx = tf.random.stateless_uniform(
-            (k, b), self.stream.next_seed(), maxval=tf.shape(self.real, out_type=tf.int64)[0], dtype=tf.int64
-        )
-        return tf.gather(self.real, idx)
+        return ops.take(self.real, backend.indices((k, b), self.stream.next_seed(), int(self.real.shape[0])), axis=0)
 
     def _noise(self):
-        return tf.random.stateless_normal(
+        return backend.normal(
             (self.config.seeds, self.config.batch_size, self.config.latent_dim), self.stream.next_seed()
         )
 
@@ -108,11 +105,11 @@ class WGANGP:
         return wgan_gp_critic_losses(self.critic, real, self.generator(z), eps, self.config.gp_weight)
 
     def generator_losses(self, z):
-        return -tf.reduce_mean(self.critic(self.generator(z)), axis=[1, 2])
+        return -ops.mean(self.critic(self.generator(z)), axis=(1, 2))
 
     def _critic_losses_on_fresh_batch(self):
         real, z = self._real_batch(), self._noise()
-        eps = tf.random.stateless_uniform((self.config.seeds, self.config.batch_size, 1), self.stream.next_seed())
+        eps = backend.uniform((self.config.seeds, self.config.batch_size, 1), self.stream.next_seed())
         return self.critic_losses(real, z, eps)
 
     def _generator_losses_on_fresh_batch(self):
@@ -121,10 +118,8 @@ class WGANGP:
     # --- public -------------------------------------------------------------------------------
     def sample(self, n: int, index: int = 0) -> np.ndarray:
         """n generated samples per seed, (K, n, d), from an evaluation stream that training never uses."""
-        z = tf.random.stateless_normal(
-            (self.config.seeds, n, self.config.latent_dim), tf.stack([self.eval_key, tf.constant(index, tf.int64)])
-        )
-        return self.generator(z).numpy()
+        z = backend.normal((self.config.seeds, n, self.config.latent_dim), backend.seed(self.eval_key, index))
+        return backend.to_numpy(self.generator(z))
 
     def state_variables(self) -> list:
         """All a checkpoint needs: the descent-ascent state plus the RNG counter."""

@@ -20,8 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.progress import Progress, summary
 
 UPDATE_RULES = ("alternating", "ttur", "simultaneous", "optimistic")
@@ -37,7 +38,7 @@ def check_rule(rule: str, n_critic: int) -> None:
 
 
 class GradientDescentAscent:
-    """One compiled generator step under an update rule; `step()` is meant to run inside tf.function."""
+    """One generator step under an update rule; `step()` runs inside a compiled chunk (`compile_chunk`)."""
 
     def __init__(
         self,
@@ -47,8 +48,8 @@ class GradientDescentAscent:
         g_vars: list,
         d_optimizer,
         g_optimizer,
-        d_loss: Callable[[], tf.Tensor],
-        g_loss: Callable[[], tf.Tensor],
+        d_loss: Callable[[], object],
+        g_loss: Callable[[], object],
         seeds: int,
         d_project: Callable[[], None] | None = None,
     ):
@@ -60,26 +61,22 @@ class GradientDescentAscent:
         if self.d_vars:
             d_optimizer.build(self.d_vars)
         g_optimizer.build(self.g_vars)
-        self.step_count = tf.Variable(0, dtype=tf.int64, trainable=False, name="generator_step")
+        self.step_count = backend.state_variable(0, "int64", "generator_step")
         # Last losses live in variables: carrying them through the compiled loop reordered its updates.
-        self.last_d_loss = tf.Variable(tf.zeros((seeds,)), trainable=False, name="last_critic_loss")
-        self.last_g_loss = tf.Variable(tf.zeros((seeds,)), trainable=False, name="last_generator_loss")
+        self.last_d_loss = backend.state_variable(np.zeros(seeds, np.float32), "float32", "last_critic_loss")
+        self.last_g_loss = backend.state_variable(np.zeros(seeds, np.float32), "float32", "last_generator_loss")
         if rule == "optimistic":
-            self.previous = [tf.Variable(tf.zeros_like(v), trainable=False) for v in self.d_vars + self.g_vars]
-
-    @staticmethod
-    def _gradients(loss_fn, variables):
-        with tf.GradientTape() as tape:
-            losses = loss_fn()
-            total = tf.reduce_sum(losses)  # seeds share no parameter: the sum's gradient is per seed
-        return tape.gradient(total, variables), losses
+            self.previous = [
+                backend.state_variable(np.zeros(v.shape, np.float32), "float32", f"previous_gradient{i}")
+                for i, v in enumerate(self.d_vars + self.g_vars)
+            ]
 
     def discriminator_gradients(self):
         """(gradients, per-seed losses) of the discriminator on a fresh batch; nothing is applied."""
-        return self._gradients(self.d_loss_fn, self.d_vars)
+        return backend.gradients(self.d_loss_fn, self.d_vars)
 
     def generator_gradients(self):
-        return self._gradients(self.g_loss_fn, self.g_vars)
+        return backend.gradients(self.g_loss_fn, self.g_vars)
 
     def _update_discriminator(self, grads):
         if self.d_vars:
@@ -106,8 +103,8 @@ class GradientDescentAscent:
             self._update_discriminator(d_grads)
         self.g_optimizer.apply_gradients(zip(g_grads, self.g_vars, strict=True))
         self.step_count.assign_add(1)
-        self.last_d_loss.assign(tf.broadcast_to(tf.cast(d_loss, tf.float32), self.last_d_loss.shape))
-        self.last_g_loss.assign(tf.broadcast_to(tf.cast(g_loss, tf.float32), self.last_g_loss.shape))
+        self.last_d_loss.assign(ops.broadcast_to(ops.cast(d_loss, "float32"), self.last_d_loss.shape))
+        self.last_g_loss.assign(ops.broadcast_to(ops.cast(g_loss, "float32"), self.last_g_loss.shape))
 
     def state_variables(self) -> list:
         """Everything a checkpoint must hold to continue exactly: weights, optimiser slots, step, losses."""
@@ -117,18 +114,14 @@ class GradientDescentAscent:
         state += list(self.g_optimizer.variables) + [self.step_count, self.last_d_loss, self.last_g_loss]
         return state + list(getattr(self, "previous", []))
 
-    def compile_chunk(self, jit_compile: bool = False):
-        """A tf.function advancing `steps` generator steps: Python wakes up only between chunks."""
-
-        def chunk(steps):
-            for _ in tf.range(steps):
-                self.step()
-
-        compiled = tf.function(chunk, jit_compile=jit_compile)
+    def compile_chunk(self, jit_compile: bool = False, players_state: list = ()):
+        """A compiled function advancing `steps` generator steps (backend.compile_steps), returning the last
+        per-seed losses. `players_state`: the players' own changing variables (a random counter, an EMA)."""
+        advance = backend.compile_steps(self.step, self.state_variables() + list(players_state), jit_compile)
 
         def run(steps: int):
-            compiled(tf.constant(steps, tf.int64))
-            return self.last_d_loss.numpy(), self.last_g_loss.numpy()
+            advance(steps)
+            return backend.to_numpy(self.last_d_loss), backend.to_numpy(self.last_g_loss)
 
         return run
 

@@ -74,14 +74,15 @@ def target(
 
     from gantheory import io
     from gantheory import provenance as records
+    from gantheory.backend import enable_determinism
     from gantheory.experiments.e1.generators import check_generators, run_discriminators
     from gantheory.prg.reference import check_target
-    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+    from gantheory.seeding import derive_seed
 
     check_target(target)
     check_settings(settings, "target")
     tf_seed = derive_seed(seed, "e1", target)
-    enable_tensorflow_determinism(tf_seed, threads or 1)
+    enable_determinism(tf_seed, threads or 1)
     rows, graphs = _read_table(table), io.read_npz(hypergraphs)
     start, cpu = time.perf_counter(), _cpu_seconds()
     check, moment_rows = check_generators(rows, graphs, settings, seed, [target])
@@ -115,13 +116,14 @@ def power(target: str, settings: dict, seed: int, hypergraphs, table, curve, thr
     """E1.5's power curve on one target (`curve`, .csv): held-out z of the largest critic against the rows
     `e1.power_curve.rows` names, after each step count of `e1.power_curve.steps`."""
     from gantheory import io
+    from gantheory.backend import enable_determinism
     from gantheory.experiments.e1.generators import run_power_curve
     from gantheory.prg.reference import check_target
-    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+    from gantheory.seeding import derive_seed
 
     check_target(target)
     check_settings(settings, "power")
-    enable_tensorflow_determinism(derive_seed(seed, "e1", "power curve", target), threads or 1)
+    enable_determinism(derive_seed(seed, "e1", "power curve", target), threads or 1)
     rows = run_power_curve(_read_table(table), io.read_npz(hypergraphs), target, settings, seed)
     io.write_csv(curve, rows)
 

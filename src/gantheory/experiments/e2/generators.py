@@ -11,8 +11,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.experiments.e2.settings import degree_of, targets_of
 from gantheory.metrics.one_d import GaussianMixture1D, gaussian_quadrature
 from gantheory.models.stacked import stacked_mlp
@@ -26,23 +27,27 @@ def _padded(target: GaussianMixture1D, components: int) -> tuple[np.ndarray, ...
     return (weights, *(np.concatenate([v, np.repeat(v[-1:], pad)]) for v in (target.means, target.sds)))
 
 
+def _float32(values):
+    return ops.convert_to_tensor(np.asarray(values, np.float32))
+
+
 class MixtureSampler:
     """Fresh, stateless draws from each run's own Gaussian mixture: (K, B, 1) for K stacked runs."""
 
     def __init__(self, targets: list[GaussianMixture1D]):
         components = max(t.weights.size for t in targets)
         weights, means, sds = (np.stack(v) for v in zip(*(_padded(t, components) for t in targets), strict=True))
-        self.edges = tf.constant(np.cumsum(weights, axis=1)[:, None, :-1], tf.float32)  # (K, 1, C − 1)
-        self.means, self.sds = tf.constant(means, tf.float32), tf.constant(sds, tf.float32)
+        self.edges = _float32(np.cumsum(weights, axis=1)[:, None, :-1])  # (K, 1, C − 1)
+        self.means, self.sds = _float32(means), _float32(sds)
 
     def __call__(self, batch: int, seed):
-        pick_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+        pick_seed, noise_seed = backend.split(seed, 2)
         k = self.means.shape[0]
-        u = tf.random.stateless_uniform((k, batch, 1), pick_seed)
-        component = tf.reduce_sum(tf.cast(u >= self.edges, tf.int32), axis=-1)  # inverse CDF of the weights
-        mu = tf.gather(self.means, component, batch_dims=1)
-        sd = tf.gather(self.sds, component, batch_dims=1)
-        return (mu + sd * tf.random.stateless_normal((k, batch), noise_seed))[..., None]
+        u = backend.uniform((k, batch, 1), pick_seed)
+        component = ops.sum(ops.cast(u >= self.edges, "int32"), axis=-1)  # inverse CDF of the weights
+        mu = ops.take_along_axis(self.means, component, axis=1)
+        sd = ops.take_along_axis(self.sds, component, axis=1)
+        return (mu + sd * backend.normal((k, batch), noise_seed))[..., None]
 
 
 class Particles:
@@ -51,7 +56,7 @@ class Particles:
     generator samples): then only the points drawn move by their gradient."""
 
     def __init__(self, start: np.ndarray, batch_size: int):
-        self.points = tf.Variable(start[..., None].astype(np.float32), name="particles")
+        self.points = keras.Variable(start[..., None].astype(np.float32), name="particles")
         self.variables = [self.points]
         self.size = start.shape[1]
         self.batch_size = min(batch_size, self.size)
@@ -60,12 +65,12 @@ class Particles:
         if self.batch_size == self.size:
             return self.points
         k = self.points.shape[0]
-        keys = tf.random.stateless_uniform((k, self.size), seed)
-        drawn = tf.math.top_k(keys, self.batch_size).indices  # without replacement, per run
-        return tf.gather(self.points, drawn, batch_dims=1)
+        keys = backend.uniform((k, self.size), seed)
+        drawn = ops.top_k(keys, self.batch_size)[1]  # without replacement, per run
+        return ops.take_along_axis(ops.convert_to_tensor(self.points), drawn[..., None], axis=1)
 
     def sample(self, n: int, index: int) -> np.ndarray:
-        return self.points.numpy()[..., 0]
+        return backend.to_numpy(self.points)[..., 0]
 
 
 class MLPGenerator:
@@ -75,22 +80,21 @@ class MLPGenerator:
         self.latent_dim, self.batch_size, self.low, self.high = spec["latent_dim"], batch_size, low, high
         self.seeds = len(weights)
         self.model = stacked_mlp(list(spec["widths"]), 1, self.seeds, 0, name="generator")
-        self.model(tf.zeros((self.seeds, 1, self.latent_dim)))
+        self.model(ops.zeros((self.seeds, 1, self.latent_dim)))
         self.model.set_weights([np.concatenate(ws) for ws in zip(*weights, strict=True)])
         self.variables = list(self.model.trainable_variables)
-        self.eval_key = tf.constant(eval_key, tf.int64)
+        self.eval_key = eval_key
 
     def _latent(self, n, seed):
         shape = (self.seeds, n, self.latent_dim)
-        return tf.random.stateless_uniform(shape, seed, minval=self.low, maxval=self.high)
+        return backend.uniform(shape, seed, minval=self.low, maxval=self.high)
 
     def batch(self, seed):
         return self.model(self._latent(self.batch_size, seed))
 
     def sample(self, n: int, index: int) -> np.ndarray:
         """(K, n) from an evaluation stream that training never draws from."""
-        seed = tf.stack([self.eval_key, tf.constant(index, tf.int64)])
-        return self.model(self._latent(n, seed)).numpy()[..., 0]
+        return backend.to_numpy(self.model(self._latent(n, backend.seed(self.eval_key, index))))[..., 0]
 
 
 def quadrature_start(target: GaussianMixture1D, degree: int, n: int) -> np.ndarray:
@@ -126,7 +130,7 @@ def initial_generators(
     single = {}
     for s in indices:
         model = stacked_mlp(list(spec["widths"]), 1, 1, derive_seed(seed, "e2", "mlp", s), name="init")
-        model(tf.zeros((1, 1, spec["latent_dim"])))
+        model(ops.zeros((1, 1, spec["latent_dim"])))
         single[s] = model.get_weights()
     evaluation_key = derive_seed(seed, "e2", "mlp-evaluation")
     return MLPGenerator(spec, low, high, batch_size, [single[s] for s in runs["seed"]], evaluation_key)

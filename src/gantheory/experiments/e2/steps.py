@@ -46,12 +46,12 @@ def train(
 
     from gantheory import io
     from gantheory import provenance as records
+    from gantheory.backend import enable_determinism
     from gantheory.experiments.e2.training import train_generator
-    from gantheory.seeding import enable_tensorflow_determinism
 
     settings = check_settings(settings, "train", generator)
     tf_seed = derive_seed(seed, "e2", generator)
-    enable_tensorflow_determinism(tf_seed, threads or 1)
+    enable_determinism(tf_seed, threads or 1)
     rows, points, seconds = train_generator(generator, settings, seed, families, checkpoints)
     io.write_csv(metrics, rows)
     io.write_npz(samples, **points)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.experiments.e2.generators import (
     MixtureSampler,
     Particles,
@@ -33,7 +34,6 @@ from gantheory.models.discriminators import LinearSpan, RandomReLUFeatures, buil
 from gantheory.models.optimizers import AdamSettings
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import GradientDescentAscent, run_training
-from gantheory.train.stream import CounterStream
 
 GENERATORS = ("particles", "mlp")
 EVALUATION_RESOLUTION = 500  # the finest evaluation step is steps // 500 (workflow/lib/config_check.py agrees)
@@ -70,7 +70,7 @@ class MomentGAN:
             self.family.use_population(self.targets)  # E2.2: the critic's target side is the population
         self.sampler = MixtureSampler(self.targets)
         self.real_batch = generator.batch_size
-        self.stream = CounterStream(derive_seed(seed, "stream"))
+        self.stream = backend.CounterStream(derive_seed(seed, "stream"))
         self.eval_key = derive_seed(seed, "evaluation")
         self.null_key = derive_seed(seed, "critic null")
         gen_spec = dict(settings["generators"][self.generator_kind])
@@ -86,12 +86,12 @@ class MomentGAN:
             generator.variables,
             critic_optimizer(family_spec) if has_critic else None,
             g_optimizer,
-            self._critic_losses if has_critic else (lambda: tf.zeros((k,))),
+            self._critic_losses if has_critic else (lambda: ops.zeros((k,))),
             self._generator_losses,
             seeds=k,
             d_project=self.family.project if has_critic else None,
         )
-        self.train_steps = self.gda.compile_chunk()
+        self.train_steps = self.gda.compile_chunk(players_state=[self.stream.counter])
 
     def state_variables(self) -> list:
         """All a checkpoint needs: the descent-ascent state (family, generator, optimisers) and the RNG counter."""
@@ -149,9 +149,9 @@ class MomentGAN:
         out = {"objective": self.family.population_divergence(safe, self.targets), "critic_estimate": None}
         if self.family.variables and step > 0:
             n = samples.shape[1]
-            seed = tf.constant([self.eval_key, 2 * step + 1], tf.int64)
-            real = self.sampler(n, seed)
-            estimate = self.family.estimate(real, tf.constant(safe[..., None], tf.float32)).numpy()
+            real = self.sampler(n, backend.seed(self.eval_key, 2 * step + 1))
+            fake = ops.convert_to_tensor(safe[..., None].astype(np.float32))
+            estimate = backend.to_numpy(self.family.estimate(real, fake))
             out["critic_estimate"] = estimate
             if out["objective"] is None:
                 out["objective"] = estimate
@@ -181,7 +181,7 @@ class MomentGAN:
         values = []
         for start in range(0, repeats, NULL_CHUNK):  # chunks of pairs keep the critic's activations small
             pairs = min(NULL_CHUNK, repeats - start)
-            seed = tf.constant([self.null_key, step * repeats + start], tf.int64)
+            seed = backend.seed(self.null_key, step * repeats + start)
             values.append(self.family.null_estimates(self.sampler(2 * pairs * n, seed), pairs))
         return np.median(np.concatenate(values, axis=1), axis=1)
 

@@ -78,16 +78,17 @@ def train(
     dataset's entry (`dataset`), the variant's (`variant`) and the number of stacked seeds (`seeds`)."""
     from gantheory import io
     from gantheory import provenance as records
+    from gantheory.backend import enable_determinism
     from gantheory.data.store import build_dataset, load_dataset
     from gantheory.data.toys import mixture_modes
     from gantheory.experiments.e4.fd_checks import real_halves
     from gantheory.experiments.e4.training import train_run
     from gantheory.models.classifier import classifier_features
-    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+    from gantheory.seeding import derive_seed
 
     spec = settings["dataset"]
     run_seed = derive_seed(seed, "e4", dataset, variant)
-    enable_tensorflow_determinism(run_seed, threads or 1)
+    enable_determinism(run_seed, threads or 1)
     real = load_dataset(data)["x"]
     features, modes = None, None
     if spec["kind"] == "image":

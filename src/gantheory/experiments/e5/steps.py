@@ -103,15 +103,16 @@ def train(
 
     from gantheory import io
     from gantheory import provenance as records
+    from gantheory.backend import enable_determinism
     from gantheory.data.store import load_dataset
     from gantheory.experiments.e5.reference import decompositions
     from gantheory.experiments.e5.training import train_run
-    from gantheory.seeding import derive_seed, enable_tensorflow_determinism
+    from gantheory.seeding import derive_seed
 
     check_train_settings(settings, dataset, variant)
     spec = settings["dataset"]
     run_seed = derive_seed(seed, "e5", dataset, variant)
-    enable_tensorflow_determinism(run_seed, threads or 1)
+    enable_determinism(run_seed, threads or 1)
     train_top, pool = top_images(load_dataset(data), dataset)
     real = json.loads(Path(reference).read_text(encoding="utf-8"))
     reference_top = pool[np.asarray(real["reference_index"])]

@@ -12,8 +12,9 @@ FD where the sample size allows, the code densities and (synthetic data) the dic
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.data.fsr import detail_projection, pyramid
 from gantheory.experiments.e5.reference import decompositions
 from gantheory.metrics import frechet_distance
@@ -24,7 +25,6 @@ from gantheory.models.multires import MultiResolutionGenerator, level_critics
 from gantheory.models.optimizers import AdamSettings
 from gantheory.seeding import derive_seed
 from gantheory.train.gda import GradientDescentAscent, evaluation_grid, run_training
-from gantheory.train.stream import CounterStream
 
 GENERATORS = ("raw", "ema")
 
@@ -42,7 +42,7 @@ class MultiResolutionGAN:
 
     def __init__(self, model: dict, training: dict, variant: dict, real_levels: list[np.ndarray], seeds: int, seed):
         self.seeds, self.batch = seeds, training["batch_size"]
-        self.real = [tf.constant(np.asarray(x, np.float32)) for x in real_levels]
+        self.real = [ops.convert_to_tensor(np.asarray(x, np.float32)) for x in real_levels]
         self.levels = len(real_levels)
         self.sides = [int(round(np.sqrt(x.shape[1]))) for x in real_levels]
         self.judged = critic_levels(variant, self.levels)
@@ -54,9 +54,9 @@ class MultiResolutionGAN:
         betas = training["beta_1"], training["beta_2"]
         self.d_optimizer = AdamSettings(training["lr_d"], *betas).build()
         self.g_optimizer = AdamSettings(training["lr_g"], *betas, ema_decay=training["ema_decay"]).build()
-        self.initial_atoms = [self.generator.atoms(level).numpy() for level in range(1, self.levels + 1)]
-        self.stream = CounterStream(derive_seed(seed, "stream"))
-        self.eval_key = tf.constant(derive_seed(seed, "evaluation"), tf.int64)
+        self.initial_atoms = [backend.to_numpy(self.generator.atoms(level)) for level in range(1, self.levels + 1)]
+        self.stream = backend.CounterStream(derive_seed(seed, "stream"))
+        self.eval_key = derive_seed(seed, "evaluation")
         d_vars = [v for level in self.judged for v in self.critics[level].trainable_variables]
         self.gda = GradientDescentAscent(
             training["rule"],
@@ -69,15 +69,14 @@ class MultiResolutionGAN:
             self._generator_losses,
             seeds=seeds,
         )
-        self.train_steps = self.gda.compile_chunk(jit_compile=False)
+        self.train_steps = self.gda.compile_chunk(players_state=[self.stream.counter])
 
     def _noise(self, batch, seed_fn):
-        return [tf.random.stateless_normal((self.seeds, batch, n), seed_fn()) for n in self.generator.noise_dims]
+        return [backend.normal((self.seeds, batch, n), seed_fn()) for n in self.generator.noise_dims]
 
     def _real_batch(self):
-        n = tf.shape(self.real[0], out_type=tf.int64)[0]
-        idx = tf.random.stateless_uniform((self.seeds, self.batch), self.stream.next_seed(), maxval=n, dtype=tf.int64)
-        return [tf.gather(x, idx) for x in self.real]  # the same images at every level
+        idx = backend.indices((self.seeds, self.batch), self.stream.next_seed(), int(self.real[0].shape[0]))
+        return [ops.take(x, idx, axis=0) for x in self.real]  # the same images at every level
 
     # --- losses (per seed, (K,)): summed over the judged levels -----------------------------------
     def _critic_losses(self):
@@ -85,21 +84,21 @@ class MultiResolutionGAN:
         fake, _ = self.generator(self._noise(self.batch, self.stream.next_seed))
         total = 0.0
         for level in self.judged:
-            eps = tf.random.stateless_uniform((self.seeds, self.batch, 1), self.stream.next_seed())
+            eps = backend.uniform((self.seeds, self.batch, 1), self.stream.next_seed())
             critic = self.critics[level]
             total += wgan_gp_critic_losses(critic, real[level - 1], fake[level - 1], eps, self.gp_weight)
         return total
 
     def _generator_losses(self):
         fake, _ = self.generator(self._noise(self.batch, self.stream.next_seed))
-        return -tf.add_n([tf.reduce_mean(self.critics[lv](fake[lv - 1]), axis=[1, 2]) for lv in self.judged])
+        return -sum(ops.mean(self.critics[lv](fake[lv - 1]), axis=(1, 2)) for lv in self.judged)
 
     # --- public -------------------------------------------------------------------------------------
     def sync_ema(self) -> None:
         """Copy the optimizer's moving average (updated every step) into the EMA generator; before the
         first step the average is the weights themselves (Keras starts it at zero and copies on step 1)."""
         averages = self.g_optimizer._model_variables_moving_average  # Keras keeps them in build() order
-        if int(self.gda.step_count.numpy()) == 0:
+        if int(backend.to_numpy(self.gda.step_count)) == 0:
             averages = self.generator.trainable_variables
         for target, average in zip(self.ema_generator.trainable_variables, averages, strict=True):
             target.assign(average)
@@ -108,17 +107,15 @@ class MultiResolutionGAN:
         """(levels, codes) as NumPy lists of (K, n, d), from an evaluation stream training never uses;
         the raw and EMA generators get the same noise at the same index."""
         noise = [
-            tf.random.stateless_normal(
-                (self.seeds, n, dim), tf.stack([self.eval_key, tf.constant(index * 16 + i, tf.int64)])
-            )
+            backend.normal((self.seeds, n, dim), backend.seed(self.eval_key, index * 16 + i))
             for i, dim in enumerate(self.generator.noise_dims)
         ]
         generator = self.generator if which == "raw" else self.ema_generator
         levels, codes = generator(noise)
-        return [x.numpy() for x in levels], [c.numpy() for c in codes]
+        return [backend.to_numpy(x) for x in levels], [backend.to_numpy(c) for c in codes]
 
     def atoms(self, level: int, which: str = "raw") -> np.ndarray:
-        return (self.generator if which == "raw" else self.ema_generator).atoms(level).numpy()
+        return backend.to_numpy((self.generator if which == "raw" else self.ema_generator).atoms(level))
 
     def state_variables(self) -> list:
         """All a checkpoint needs: the descent-ascent state (the EMA average is a slot of the generator's
