@@ -123,6 +123,7 @@ class GradientDescentAscent:
             advance(steps)
             return backend.to_numpy(self.last_d_loss), backend.to_numpy(self.last_g_loss)
 
+        run.step_flops = getattr(advance, "step_flops", None)  # JAX only: XLA's count, for benchmarks
         return run
 
 

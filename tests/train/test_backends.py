@@ -1,0 +1,52 @@
+"""The engine on its second Keras backend (JAX): deterministic, resumable, and its gradient and
+compiled-chunk machinery right — each checked in a process of its own (tests/train/jax_child.py), since
+this process runs Keras on TensorFlow. TensorFlow's side is every other test in the suite."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHILD = Path(__file__).with_name("jax_child.py")
+
+
+def on_jax(scenario: str, where: str = "") -> dict:
+    env = {**os.environ, "KERAS_BACKEND": "jax", "GANTHEORY_PROGRESS": "0", "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, str(CHILD), scenario, where], env=env, capture_output=True, text=True,
+                         timeout=300)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_jax_training_is_byte_identical_run_to_run_for_every_rule():
+    first, second = on_jax("train"), on_jax("train")
+    assert set(first) == {"alternating", "ttur", "simultaneous", "optimistic"}
+    assert first == second
+    samples = {rule: np.asarray(v[0]) for rule, v in first.items()}
+    assert all(np.isfinite(s).all() for s in samples.values())
+    assert not np.array_equal(samples["alternating"], samples["simultaneous"])  # the rules differ
+
+
+def test_jax_run_killed_and_resumed_in_a_new_process_ends_where_an_uninterrupted_one_does(tmp_path):
+    where = str(tmp_path / "checkpoint")
+    env = {**os.environ, "KERAS_BACKEND": "jax", "GANTHEORY_PROGRESS": "0"}
+    killed = subprocess.run([sys.executable, str(CHILD), "killed", where], env=env, capture_output=True, timeout=300)
+    assert killed.returncode == 0 and not killed.stdout, killed.stderr[-2000:]  # died before printing
+    resumed, straight = on_jax("resumed", where), on_jax("straight")
+    assert resumed["evaluated"] == [12] and straight["evaluated"] == [0, 6, 12]  # it did resume at step 6
+    assert resumed["final"] == straight["final"]
+
+
+def test_jax_gradients_inside_a_compiled_chunk_match_the_closed_form():
+    out = on_jax("gradient")
+    np.testing.assert_allclose(out["gradient"], out["expected"], rtol=1e-6)
+
+
+def test_jax_step_writing_a_variable_outside_its_state_is_refused():
+    assert "not in its state" in on_jax("stray")["error"]
