@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 CHILD = Path(__file__).with_name("jax_child.py")
 
