@@ -171,6 +171,7 @@ BAD_CONFIGS = {
     "unknown_key": ("e3:\n  stepz: 10\n", "e3.stepz"),
     "bad_step": ("e3:\n  main_step_size: 0.7\n", "e3.main_step_size"),
     "missing_file": ("reference_file: config/absent.yaml\n", "config/absent.yaml"),
+    "unknown_backend": ("backend: torch\n", "backend"),
 }
 
 

@@ -51,10 +51,11 @@ rule e1_target:
     params:
         settings=e1_settings(config, "target"),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e1/{target}.npz",
     shell:
-        "python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e1-target --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs:q} --table {input.table:q}"
         " --mismatch {output.mismatch:q} --moments {output.moments:q} --discriminators {output.discriminators:q}"
         " --provenance {output.provenance:q} --checkpoint {params.checkpoint:q} > {log:q} 2>&1"
@@ -83,8 +84,9 @@ rule e1_power:
     params:
         settings=e1_settings(config, "power"),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
     shell:
-        "python -m gantheory --threads {threads} e1-power --settings {params.settings:q} --seed {params.seed}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e1-power --settings {params.settings:q} --seed {params.seed}"
         " --target {wildcards.target} --hypergraphs {input.hypergraphs:q} --table {input.table:q}"
         " --curve {output.curve:q} > {log:q} 2>&1"
 

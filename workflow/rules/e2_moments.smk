@@ -46,10 +46,11 @@ rule e2_train:
     params:
         settings=lambda wildcards: e2_settings(config, "train", wildcards.generator),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoints must survive to resume.
         checkpoints="results/checkpoints/e2/{generator}",
     shell:
-        "python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e2-train --generator {wildcards.generator}"
         " --settings {params.settings:q} --seed {params.seed} --metrics {output.metrics:q}"
         " --samples {output.samples:q} --provenance {output.provenance:q} --checkpoints {params.checkpoints:q} > {log:q} 2>&1"
 

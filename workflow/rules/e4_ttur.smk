@@ -48,8 +48,9 @@ rule e4_classifier:
     params:
         settings=section_json(config["e4"], "classifier"),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
     shell:
-        "python -m gantheory --threads {threads} e4-classifier --data {input:q} --settings {params.settings:q}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e4-classifier --data {input:q} --settings {params.settings:q}"
         " --seed {params.seed} --out {output.weights:q} --info {output.info:q} > {log:q} 2>&1"
 
 
@@ -96,9 +97,10 @@ rule e4_fd_checks:
     params:
         settings=section_json(config["e4"], "fd_checks"),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
         names=E4_IMAGES,
     shell:
-        "python -m gantheory --threads {threads} e4-fd-checks --settings {params.settings:q} --seed {params.seed}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e4-fd-checks --settings {params.settings:q} --seed {params.seed}"
         " --names {params.names} --data {input.data:q} --classifier {input.classifier:q} --out {output:q} > {log:q} 2>&1"
 
 
@@ -124,11 +126,12 @@ rule e4_train:
     params:
         settings=lambda wildcards: e4_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
         classifier=e4_classifier_flag,
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e4/{dataset}/{variant}.npz",
     shell:
-        "python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e4-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings {params.settings:q} --seed {params.seed} --data {input.data:q} {params.classifier}"
         " --metrics {output.metrics:q} --samples {output.samples:q} --provenance {output.provenance:q}"
         " --checkpoint {params.checkpoint:q} > {log:q} 2>&1"

@@ -81,11 +81,12 @@ rule e5_train:
     params:
         settings=lambda wildcards: e5_train_settings(config, wildcards.dataset, wildcards.variant),
         seed=config["seed"],
+        backend=config["backend"],  # KERAS_BACKEND: a job that runs Keras gets it
         truth=e5_truth_flag,
         # Not an output: Snakemake deletes a killed job's outputs, and the checkpoint must survive to resume.
         checkpoint="results/checkpoints/e5/{dataset}/{variant}.npz",
     shell:
-        "python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        "KERAS_BACKEND={params.backend} python -m gantheory --threads {threads} e5-train --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --settings {params.settings:q} --seed {params.seed} --data {input.data:q} --reference {input.reference:q}"
         " {params.truth} --metrics {output.metrics:q} --samples {output.samples:q}"
         " --dictionaries {output.dictionaries:q} --provenance {output.provenance:q}"

@@ -21,7 +21,14 @@ STEP_KEYS = {  # what each step reads of config section e1 (workflow/lib/paths.p
 
 
 def check_settings(settings: dict, step: str) -> None:
-    """Name the first `e1.` key that `step` reads and `settings` lacks."""
+    """Name the first `e1.` key that `step` reads and `settings` lacks; refuse a backend E1 cannot run on."""
+    from gantheory import backend
+
+    if step != "prepare" and backend.NAME != "tensorflow":
+        raise ValueError(
+            f"config key 'backend' is {backend.NAME!r}: E1's critics and float64 PRG generators run on TensorFlow"
+            " only so far; run E1 with backend: tensorflow (docs/backends.md)"
+        )
     for key in STEP_KEYS[step]:
         if key not in settings:
             raise ValueError(f"config key 'e1.{key}' is missing (the e1 {step} step reads it)")
