@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 CHILD = Path(__file__).with_name("jax_child.py")
 
@@ -49,3 +50,31 @@ def test_jax_gradients_inside_a_compiled_chunk_match_the_closed_form():
 
 def test_jax_step_writing_a_variable_outside_its_state_is_refused():
     assert "not in its state" in on_jax("stray")["error"]
+
+
+JAX_SMOKE_JOBS = (  # one training job of each experiment that trains on JAX
+    "results/e2/train/particles/metrics.csv",
+    "results/e2/train/mlp/metrics.csv",
+    "results/e4/train/8gaussians/orig/metrics.csv",
+    "results/e5/train/fsr/multi/metrics.csv",
+)
+
+
+@pytest.mark.slow
+def test_two_jax_smoke_runs_of_every_training_experiment_give_identical_tables(tmp_path):
+    import pandas as pd
+    from conftest import copy_workflow, snakemake
+
+    tables = []
+    for name in ("first", "second"):
+        workdir = copy_workflow(tmp_path / name)
+        args = (*JAX_SMOKE_JOBS, "--cores", "2", "--configfile", "config/smoke.yaml", "--config", "backend=jax")
+        result = snakemake(workdir, *args)  # targets first: --configfile and --config take every word after them
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+        record = json.loads((workdir / "results/e4/train/8gaussians/orig/provenance.json").read_text())
+        assert record["keras_backend"] == "jax"
+        tables.append([pd.read_csv(workdir / job).drop(columns="wall_clock_s", errors="ignore")
+                       for job in JAX_SMOKE_JOBS])  # fmt: skip
+    for job, first, second in zip(JAX_SMOKE_JOBS, *tables, strict=True):
+        assert len(first) > 0, job
+        pd.testing.assert_frame_equal(first, second, check_exact=True, obj=job)
