@@ -33,9 +33,11 @@ def code_digest() -> bytes:
 
 
 def run_fingerprint(spec: list, *arrays: np.ndarray) -> str:
-    """SHA-256 of everything that defines a run (JSON-able settings, then its data as float32 bytes, and the
-    code): a checkpoint written by any other run is never resumed."""
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode())
+    """SHA-256 of everything that defines a run (JSON-able settings, then its data as float32 bytes, the
+    code and the Keras backend): a checkpoint written by any other run is never resumed."""
+    from gantheory import backend
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode() + backend.NAME.encode())
     for array in arrays:
         digest.update(np.ascontiguousarray(array, np.float32).tobytes())
     digest.update(code_digest())
