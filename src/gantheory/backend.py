@@ -59,6 +59,14 @@ def enable_determinism(seed: int, threads: int) -> None:
             raise ValueError(f"TensorFlow already runs {have} threads in this process; asked for {threads}") from None
 
 
+def enable_float64() -> None:
+    """Let float64 models compute in float64 (E1's PRG generators: their ramps are δ wide). TensorFlow
+    always can; JAX computes in 32 bits unless told before its first computation, and is told only in
+    the jobs that need it, so every other job's numbers stay those of 32-bit JAX."""
+    if NAME == "jax":
+        jax.config.update("jax_enable_x64", True)
+
+
 # --- state -------------------------------------------------------------------------------------------
 def state_variable(value, dtype: str, name: str):
     """A non-trainable variable of the engine's own state (a step counter, the last losses). JAX runs
@@ -76,17 +84,17 @@ def seed(key: int, counter):
     return jax.random.fold_in(jax.random.key(key), counter)
 
 
-def normal(shape, draw_seed):
+def normal(shape, draw_seed, dtype: str = "float32"):
     if NAME == "tensorflow":
-        return tf.random.stateless_normal(shape, draw_seed)
-    return jax.random.normal(draw_seed, shape)
+        return tf.random.stateless_normal(shape, draw_seed, dtype=dtype)
+    return jax.random.normal(draw_seed, shape, dtype=dtype)  # dtype named: with 64 bits on, JAX's default is 64
 
 
 def uniform(shape, draw_seed, minval: float = 0.0, maxval: float = 1.0):
-    """U[minval, maxval) floats."""
+    """U[minval, maxval) float32s."""
     if NAME == "tensorflow":
         return tf.random.stateless_uniform(shape, draw_seed, minval=minval, maxval=maxval)
-    return jax.random.uniform(draw_seed, shape, minval=minval, maxval=maxval)
+    return jax.random.uniform(draw_seed, shape, dtype="float32", minval=minval, maxval=maxval)
 
 
 def split(draw_seed, count: int) -> list:
@@ -100,7 +108,7 @@ def indices(shape, draw_seed, count: int):
     """Uniform integers in [0, count): rows of a dataset drawn with replacement."""
     if NAME == "tensorflow":
         return tf.random.stateless_uniform(shape, draw_seed, maxval=tf.constant(count, tf.int64), dtype=tf.int64)
-    return jax.random.randint(draw_seed, shape, 0, count)
+    return jax.random.randint(draw_seed, shape, 0, count, dtype="int32")
 
 
 class CounterStream:
@@ -196,6 +204,40 @@ def compile_steps(step: Callable[[], None], state: list, jit_compile: bool = Fal
 
     run.step_flops = step_flops
     return run
+
+
+def compile_function(fn: Callable, signature: list[tuple], variables: list = ()) -> Callable:
+    """`fn` compiled for repeated calls that only read models (evaluation, a fixed generator's samples).
+
+    `signature`: one (shape, dtype) per argument (None: any length), which arguments are converted to, so
+    a new Python value never recompiles on TensorFlow. On JAX the values of `variables` (the models `fn`
+    reads) enter the compiled function as arguments, through a `keras.StatelessScope`, rather than being
+    baked into it as constants."""
+    if NAME == "tensorflow":
+        compiled = tf.function(fn, input_signature=[tf.TensorSpec(shape, dtype) for shape, dtype in signature])
+        dtypes = [dtype for _, dtype in signature]
+        return lambda *args: compiled(*[tf.convert_to_tensor(a, d) for a, d in zip(args, dtypes, strict=True)])
+    variables = list(variables)
+
+    def pure(values, *args):
+        with keras.StatelessScope(list(zip(variables, values, strict=True))):
+            return fn(*args)
+
+    jitted = jax.jit(pure)
+    dtypes = [_jax_dtype(dtype) for _, dtype in signature]
+
+    def call(*args):
+        converted = [jax.numpy.asarray(a, d) for a, d in zip(args, dtypes, strict=True)]
+        return jitted([v.value for v in variables], *converted)
+
+    return call
+
+
+def _jax_dtype(dtype: str) -> str:
+    """64-bit integers are 32-bit unless JAX runs 64-bit (enable_float64)."""
+    if dtype == "int64" and not jax.config.jax_enable_x64:
+        return "int32"
+    return dtype
 
 
 def to_numpy(x) -> np.ndarray:

@@ -58,7 +58,30 @@ def main(scenario: str, where: str) -> dict:
         except ValueError as err:
             return {"error": str(err)}
         return {"error": None}
+    if scenario == "e1":  # E1 on JAX: the float64 PRG generator exact, critics with power, a null without
+        return e1_critics()
     raise SystemExit(f"unknown scenario {scenario!r}")
+
+
+def e1_critics() -> dict:
+    """A float64 Keras PRG generator against the NumPy reference, then E1's stacked critics and classifiers
+    (the settings of tests/experiments/test_e1_prg.py) on a copy control and a null cell."""
+    from gantheory.experiments.e1.discriminators import Cell, train_and_evaluate
+    from gantheory.experiments.e1.generators import _generate
+    from gantheory.models.relu_prg import relu_prg_generator
+    from gantheory.prg import get_predicate, random_hypergraph
+    from gantheory.prg.reference import generator_output
+
+    backend.enable_float64()
+    h = random_hypergraph(8, 16, np.random.default_rng(0))
+    model = relu_prg_generator(h, get_predicate("copy"), 8, "cube", 1e-6, 0.1, 10.0)
+    z = np.random.default_rng(1).standard_normal((3000, 24))
+    difference = np.abs(_generate(model, z) - generator_output(z, h, get_predicate("copy"), 8, "cube", 0.1))
+    settings = dict(noise=0.1, sizes=[[16, 1]], steps=60, batch_size=64, learning_rate=1e-3, beta_1=0.5,
+                    beta_2=0.9, gp_weight=10.0, eval_samples=2000, eval_chunk=1000, grad_samples=200)  # fmt: skip
+    rows = train_and_evaluate([Cell("copy", 16, 24, model), Cell("null#1", 24)], "cube", settings, seed=3)
+    rows = rows.drop(columns=["train_s", "eval_s"])
+    return {"max_difference": float(difference.max()), "rows": rows.to_dict("records")}
 
 
 def run(model: WGANGP, steps: int) -> WGANGP:

@@ -52,6 +52,18 @@ def test_jax_step_writing_a_variable_outside_its_state_is_refused():
     assert "not in its state" in on_jax("stray")["error"]
 
 
+def test_jax_runs_e1_exactly_deterministically_and_with_power():
+    """E1 on JAX: its float64 generator equals the reference, runs are byte-identical, and the critic tells
+    a copy control apart (z > 5) but not a null (|z| < 3.5) — the bounds E1's TensorFlow test uses."""
+    first, second = on_jax("e1"), on_jax("e1")
+    assert first == second
+    assert first["max_difference"] < 1e-9  # float64 throughout (float32 would be ~1e-7 off)
+    rows = {row["cell"]: row for row in first["rows"]}
+    assert rows["copy"]["z"] > 5 and rows["copy"]["accuracy"] > 0.55
+    assert abs(rows["null#1"]["z"]) < 3.5 and abs(rows["null#1"]["accuracy"] - 0.5) < 0.05
+    assert all(row["grad_p99"] > 0 and row["eval_samples"] == 2000 for row in first["rows"])
+
+
 JAX_SMOKE_JOBS = (  # one training job of each experiment that trains on JAX
     "results/e2/train/particles/metrics.csv",
     "results/e2/train/mlp/metrics.csv",

@@ -18,7 +18,6 @@ import math
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from gantheory.prg.predicates import ARITY, Predicate
 from gantheory.prg.reference import check_target
@@ -159,7 +158,7 @@ class SelectInputs(keras.layers.Layer):
         self.index.assign(index)
 
     def call(self, z):
-        return tf.gather(tf.cast(z, tf.float64), self.index, axis=1)
+        return keras.ops.take(keras.ops.cast(z, "float64"), self.index, axis=1)
 
 
 def fold_readouts(layers: list) -> list[tuple[np.ndarray, np.ndarray]]:

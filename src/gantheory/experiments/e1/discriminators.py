@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
+from keras import ops
 
+from gantheory import backend
 from gantheory.models.losses import wgan_gp_critic_losses
 from gantheory.models.optimizers import AdamSettings
 from gantheory.models.stacked import stacked_mlp
@@ -39,17 +40,17 @@ class Cell:
 
 
 class TargetSampler:
-    """Fresh target samples in TensorFlow (stateless): N(0, I_m) or uniform {±1}^m + noise·N(0, I_m)."""
+    """Fresh target samples, keyed (backend's stateless draws): N(0, I_m) or uniform {±1}^m + noise·N(0, I_m)."""
 
     def __init__(self, target: str, noise: float):
         self.target, self.noise = target, noise
 
     def __call__(self, shape, seed):
         if self.target == "gauss":
-            return tf.random.stateless_normal(shape, seed)
-        vertex_seed, noise_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
-        vertex = tf.where(tf.random.stateless_uniform(shape, vertex_seed) < 0.5, -1.0, 1.0)
-        return vertex + self.noise * tf.random.stateless_normal(shape, noise_seed)
+            return backend.normal(shape, seed)
+        vertex_seed, noise_seed = backend.split(seed, 2)
+        vertex = ops.where(backend.uniform(shape, vertex_seed) < 0.5, -1.0, 1.0)
+        return vertex + self.noise * backend.normal(shape, noise_seed)
 
 
 class Stacks:
@@ -62,24 +63,22 @@ class Stacks:
         mask = np.zeros((len(cells), 1, self.m_max), np.float32)
         for k, c in enumerate(cells):
             mask[k, 0, : c.m] = 1.0
-        self.mask = tf.constant(mask)
+        self.mask = ops.convert_to_tensor(mask)
 
     def batch(self, size: int, stream: int, counter):
         """(real, fake), each (K, size, m_max), zero beyond each cell's m. Draw `counter` of `stream`;
         every cell and side has its own key, so no two draws share random numbers."""
         k = len(self.cells)
-        key = lambda *names: tf.constant(derive_seed(stream, *names), tf.int64)  # noqa: E731
-        real = self.sampler((k, size, self.m_max), tf.stack([key("real"), counter])) * self.mask
+        real = self.sampler((k, size, self.m_max), backend.seed(derive_seed(stream, "real"), counter)) * self.mask
         fakes = []
         for i, cell in enumerate(self.cells):
-            seed = tf.stack([key("fake", i), counter])
+            seed = backend.seed(derive_seed(stream, "fake", i), counter)
             if cell.model is None:
                 x = self.sampler((size, cell.m), seed)
-            else:
-                z = tf.random.stateless_normal((size, cell.latent_dim), seed, dtype=tf.float64)
-                x = tf.cast(cell.model(z), tf.float32)
-            fakes.append(tf.pad(x, [[0, 0], [0, self.m_max - cell.m]]))
-        return real, tf.stack(fakes)
+            else:  # the generators compute in float64 (backend.enable_float64)
+                x = ops.cast(cell.model(backend.normal((size, cell.latent_dim), seed, "float64")), "float32")
+            fakes.append(ops.pad(x, [[0, 0], [0, self.m_max - cell.m]]))
+        return real, ops.stack(fakes)
 
 
 class SizedDiscriminators:
@@ -95,13 +94,14 @@ class SizedDiscriminators:
             hidden, 1, k, derive_seed(seed, "classifier", width, depth), name=f"classifier_w{width}_d{depth}"
         )
         for model in (self.critic, self.classifier):
-            model(tf.zeros((k, 1, m_max)))
+            model(ops.zeros((k, 1, m_max)))
         adam = AdamSettings(settings["learning_rate"], settings["beta_1"], settings["beta_2"])
         self.critic_opt, self.classifier_opt = adam.build(), adam.build()
         self.critic_opt.build(self.critic.trainable_variables)
         self.classifier_opt.build(self.classifier.trainable_variables)
         self.gp_weight = settings["gp_weight"]
-        self.last_critic_loss = tf.Variable(tf.zeros(k), trainable=False, name=f"last_loss_w{width}_d{depth}")
+        last = np.zeros(k, np.float32)
+        self.last_critic_loss = backend.state_variable(last, "float32", f"last_loss_w{width}_d{depth}")
 
     def state_variables(self) -> list:
         """Weights, optimiser slots and the last losses: what a checkpoint holds to continue exactly."""
@@ -115,27 +115,27 @@ class SizedDiscriminators:
     def logit(self, x):
         return self.classifier(x * self.mask)
 
+    def classifier_losses(self, real, fake):
+        """Per-cell logistic loss (K,): real labelled 1, generated 0."""
+        bce = keras.losses.binary_crossentropy
+        return ops.mean(bce(ops.ones_like(real[..., :1]), self.logit(real), from_logits=True), axis=1) + ops.mean(
+            bce(ops.zeros_like(fake[..., :1]), self.logit(fake), from_logits=True), axis=1
+        )
+
     def step(self, real, fake, eps):
-        with tf.GradientTape() as tape:
-            losses = wgan_gp_critic_losses(self.f, real, fake, eps, self.gp_weight)
-            loss = tf.reduce_sum(losses)
-        self.last_critic_loss.assign(losses)  # read by the progress line only
         variables = self.critic.trainable_variables
-        self.critic_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
-        with tf.GradientTape() as tape:
-            bce = keras.losses.binary_crossentropy
-            loss = tf.reduce_sum(
-                tf.reduce_mean(bce(tf.ones_like(real[..., :1]), self.logit(real), from_logits=True), axis=1)
-                + tf.reduce_mean(bce(tf.zeros_like(fake[..., :1]), self.logit(fake), from_logits=True), axis=1)
-            )
+        grads, losses = backend.gradients(
+            lambda: wgan_gp_critic_losses(self.f, real, fake, eps, self.gp_weight), variables
+        )
+        self.last_critic_loss.assign(losses)  # read by the progress line only
+        self.critic_opt.apply_gradients(zip(grads, variables, strict=True))
         variables = self.classifier.trainable_variables
-        self.classifier_opt.apply_gradients(zip(tape.gradient(loss, variables), variables, strict=True))
+        grads, _ = backend.gradients(lambda: self.classifier_losses(real, fake), variables)
+        self.classifier_opt.apply_gradients(zip(grads, variables, strict=True))
 
     def gradient_norms(self, x):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            values = self.f(x)
-        return tf.norm(tape.gradient(values, x), axis=-1)  # (K, B)
+        grad = backend.input_gradient(self.f, x)
+        return ops.sqrt(ops.sum(grad * grad, axis=-1))  # (K, B): what tf.norm computes
 
 
 def largest(sizes) -> tuple[int, int]:
@@ -154,24 +154,22 @@ class Training:
             SizedDiscriminators(k, self.stacks.m_max, w, d, settings, seed, self.stacks.mask) for w, d in sizes
         ]
         stream = derive_seed(seed, "train")
-        eps_key = tf.constant(derive_seed(stream, "interpolation"), tf.int64)
-        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="rng_counter")
+        eps_key = derive_seed(stream, "interpolation")
+        self.counter = backend.state_variable(0, "int64", "rng_counter")
 
-        @tf.function
-        def chunk(steps):
-            for _ in tf.range(steps):
-                c = tf.convert_to_tensor(self.counter.assign_add(1))
-                real, fake = self.stacks.batch(batch, stream, c)
-                eps = tf.random.stateless_uniform((k, batch, 1), tf.stack([eps_key, c]))
-                for disc in self.sizes:
-                    disc.step(real, fake, eps)
+        def step():
+            c = self.counter.assign_add(1)  # its own result: a separate read is not ordered after it on TF
+            real, fake = self.stacks.batch(batch, stream, c)
+            eps = backend.uniform((k, batch, 1), backend.seed(eps_key, c))
+            for disc in self.sizes:
+                disc.step(real, fake, eps)
 
-        self._chunk = chunk
+        self._chunk = backend.compile_steps(step, self.state())
 
     def chunk(self, steps: int) -> np.ndarray:
         """Run `steps` more steps; the critics' last losses (one per size and cell)."""
-        self._chunk(tf.constant(steps, tf.int64))
-        return np.concatenate([disc.last_critic_loss.numpy() for disc in self.sizes])
+        self._chunk(steps)
+        return np.concatenate([backend.to_numpy(disc.last_critic_loss) for disc in self.sizes])
 
     def state(self) -> list:
         return [v for disc in self.sizes for v in disc.state_variables()] + [self.counter]
@@ -236,13 +234,12 @@ def power_curve(cells: list[Cell], target: str, settings: dict, seed: int, grid,
 def evaluate(sizes: list[SizedDiscriminators], stacks: Stacks, settings: dict, seed: int) -> pd.DataFrame:
     """Held-out IPM, SE, z, accuracy and gradient-norm p99 for every (width, depth) and cell."""
     stream, grad_stream = derive_seed(seed, "evaluation"), derive_seed(seed, "gradient norms")
-    grad_key = tf.constant(derive_seed(grad_stream, "interpolation"), tf.int64)
+    grad_key = derive_seed(grad_stream, "interpolation")
     total, size = settings["eval_samples"], settings["eval_chunk"]
     f_real = [[] for _ in sizes]
     f_fake = [[] for _ in sizes]
     hits = [np.zeros(len(stacks.cells)) for _ in sizes]
 
-    @tf.function
     def values(c):
         real, fake = stacks.batch(size, stream, c)
         out = []
@@ -255,28 +252,29 @@ def evaluate(sizes: list[SizedDiscriminators], stacks: Stacks, settings: dict, s
             ]
         return out
 
-    @tf.function
     def norms(c):
         real, fake = stacks.batch(settings["grad_samples"], grad_stream, c)
-        eps = tf.random.stateless_uniform(real.shape[:2] + (1,), tf.stack([grad_key, c]))
+        eps = backend.uniform(tuple(real.shape[:2]) + (1,), backend.seed(grad_key, c))
         mixed = eps * real + (1.0 - eps) * fake
-        return [tf.concat([fam.gradient_norms(x) for x in (real, fake, mixed)], axis=1) for fam in sizes]
+        return [ops.concatenate([fam.gradient_norms(x) for x in (real, fake, mixed)], axis=1) for fam in sizes]
 
+    models = [v for disc in sizes for v in disc.critic.variables + disc.classifier.variables]
+    values, norms = (backend.compile_function(fn, [((), "int64")], models) for fn in (values, norms))
     drawn, c = 0, 0
     while drawn < total:
         c += 1
-        out = values(tf.constant(c, tf.int64))
+        out = values(c)
         for i in range(len(sizes)):
-            fr, ff, lr, lf = (t.numpy().astype(np.float64) for t in out[4 * i : 4 * i + 4])
+            fr, ff, lr, lf = (backend.to_numpy(t).astype(np.float64) for t in out[4 * i : 4 * i + 4])
             f_real[i].append(fr)
             f_fake[i].append(ff)
             hits[i] += (lr > 0).sum(axis=1) + (lf <= 0).sum(axis=1)
         drawn += size
-    grads = norms(tf.constant(1, tf.int64))
+    grads = norms(1)
     rows = []
     for i, disc in enumerate(sizes):
         fr, ff = np.concatenate(f_real[i], axis=1), np.concatenate(f_fake[i], axis=1)
-        p99 = np.percentile(grads[i].numpy(), 99, axis=1)
+        p99 = np.percentile(backend.to_numpy(grads[i]), 99, axis=1)
         for k, cell in enumerate(stacks.cells):
             ipm = fr[k].mean() - ff[k].mean()
             se = np.sqrt(fr[k].var(ddof=1) / fr.shape[1] + ff[k].var(ddof=1) / ff.shape[1])

@@ -21,14 +21,7 @@ STEP_KEYS = {  # what each step reads of config section e1 (workflow/lib/paths.p
 
 
 def check_settings(settings: dict, step: str) -> None:
-    """Name the first `e1.` key that `step` reads and `settings` lacks; refuse a backend E1 cannot run on."""
-    from gantheory import backend
-
-    if step != "prepare" and backend.NAME != "tensorflow":
-        raise ValueError(
-            f"config key 'backend' is {backend.NAME!r}: E1's critics and float64 PRG generators run on TensorFlow"
-            " only so far; run E1 with backend: tensorflow (docs/backends.md)"
-        )
+    """Name the first `e1.` key that `step` reads and `settings` lacks."""
     for key in STEP_KEYS[step]:
         if key not in settings:
             raise ValueError(f"config key 'e1.{key}' is missing (the e1 {step} step reads it)")
@@ -73,7 +66,7 @@ def target(
     checkpoint=None,
     threads=None,
 ) -> None:
-    """Everything that needs the Keras generators of one target, in one TensorFlow process: the E1.1
+    """Everything that needs the Keras generators of one target, in one Keras process: the E1.1
     check, the E1.3 moments and the E1.4–E1.6 critics and classifiers, and the run record. With
     `checkpoint`, a killed job started again resumes the critics' training where it was (the checkpoint
     goes once the outputs are written)."""
@@ -81,7 +74,7 @@ def target(
 
     from gantheory import io
     from gantheory import provenance as records
-    from gantheory.backend import enable_determinism
+    from gantheory.backend import enable_determinism, enable_float64
     from gantheory.experiments.e1.generators import check_generators, run_discriminators
     from gantheory.prg.reference import check_target
     from gantheory.seeding import derive_seed
@@ -90,6 +83,7 @@ def target(
     check_settings(settings, "target")
     tf_seed = derive_seed(seed, "e1", target)
     enable_determinism(tf_seed, threads or 1)
+    enable_float64()  # the PRG generators compute in float64
     rows, graphs = _read_table(table), io.read_npz(hypergraphs)
     start, cpu = time.perf_counter(), _cpu_seconds()
     check, moment_rows = check_generators(rows, graphs, settings, seed, [target])
@@ -123,7 +117,7 @@ def power(target: str, settings: dict, seed: int, hypergraphs, table, curve, thr
     """E1.5's power curve on one target (`curve`, .csv): held-out z of the largest critic against the rows
     `e1.power_curve.rows` names, after each step count of `e1.power_curve.steps`."""
     from gantheory import io
-    from gantheory.backend import enable_determinism
+    from gantheory.backend import enable_determinism, enable_float64
     from gantheory.experiments.e1.generators import run_power_curve
     from gantheory.prg.reference import check_target
     from gantheory.seeding import derive_seed
@@ -131,6 +125,7 @@ def power(target: str, settings: dict, seed: int, hypergraphs, table, curve, thr
     check_target(target)
     check_settings(settings, "power")
     enable_determinism(derive_seed(seed, "e1", "power curve", target), threads or 1)
+    enable_float64()  # the PRG generators compute in float64
     rows = run_power_curve(_read_table(table), io.read_npz(hypergraphs), target, settings, seed)
     io.write_csv(curve, rows)
 
