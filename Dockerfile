@@ -2,6 +2,7 @@
 #
 #   podman build -t gantheory:cpu .                                  # or: docker build ...
 #   podman build -t gantheory:gpu --build-arg VARIANT=gpu .          # tensorflow[and-cuda] (gpu.lock)
+#   podman build -t gantheory:gpu-jax --build-arg VARIANT=gpu-jax .  # jax[cuda12] (gpu-jax.lock)
 #   mkdir -p out/figures out/results out/logs
 #   podman run --rm --network none \
 #     -v "$PWD/out/figures:/work/figures:U" -v "$PWD/out/results:/work/results:U" \
@@ -29,7 +30,8 @@ ARG BASE_IMAGE=docker.io/library/debian:bookworm-20251229-slim
 # Stage 1: build the virtual environment (pip, network) under /opt/venv.
 FROM ${BASE_IMAGE} AS builder
 
-# cpu: requirements/cpu.lock (tensorflow-cpu); gpu: requirements/gpu.lock (tensorflow[and-cuda]).
+# cpu: requirements/cpu.lock (tensorflow-cpu); gpu: requirements/gpu.lock (tensorflow[and-cuda]);
+# gpu-jax: requirements/gpu-jax.lock (jax[cuda12], no TensorFlow: run with --config backend=jax).
 ARG VARIANT=cpu
 # Debian's python3.11 (bookworm main); bump when a Debian point release replaces it.
 ARG PYTHON_DEB_VERSION=3.11.2-6+deb12u8
@@ -44,16 +46,15 @@ RUN apt-get update \
        python3.11="${PYTHON_DEB_VERSION}" python3.11-venv="${PYTHON_DEB_VERSION}" \
     && rm -rf /var/lib/apt/lists/*
 
-RUN case "${VARIANT}" in cpu|gpu) ;; *) echo "VARIANT must be cpu or gpu, got '${VARIANT}'" >&2; exit 1;; esac \
+RUN case "${VARIANT}" in cpu|gpu|gpu-jax) ;; *) echo "VARIANT must be cpu, gpu or gpu-jax, got '${VARIANT}'" >&2; exit 1;; esac \
     && python3.11 -m venv /opt/venv \
     && python3.11 -m venv /tmp/wheel-builder
 
 COPY requirements/ /tmp/requirements/
-# cpu.lock is hashed and installed with hash checking; gpu.lock has no hashes yet (docs/install.md).
-RUN hash_check=""; if [ "${VARIANT}" = cpu ]; then hash_check="--require-hashes"; fi \
-    && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check "pip==${PIP_VERSION}" \
+# Every lock is hashed and installed with hash checking.
+RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check "pip==${PIP_VERSION}" \
     && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check \
-       ${hash_check:+"$hash_check"} --requirement "/tmp/requirements/${VARIANT}.lock"
+       --require-hashes --requirement "/tmp/requirements/${VARIANT}.lock"
 
 # The library itself, as a wheel built with a pinned setuptools (no build isolation, no download).
 COPY pyproject.toml README.md /tmp/src/
