@@ -183,12 +183,16 @@ def gaussian_quadrature(target: GaussianMixture1D, q: int) -> tuple[np.ndarray, 
     return loc + scale * nodes, weights / weights.sum()
 
 
+def _hermite_norms(degree: int) -> np.ndarray:
+    """√(j!), j = 1..degree, in float64 (21! and up overflow int64: the paper profile's degrees reach 24)."""
+    return np.sqrt([float(math.factorial(j)) for j in range(1, degree + 1)])
+
+
 def hermite_features(x, degree: int, loc: float = 0.0, scale: float = 1.0) -> np.ndarray:
     """(n, degree): h_j(z) = He_j(z)/√(j!) of z = (x − loc)/scale, j = 1..degree — orthonormal under N(loc, scale²),
     and spanning the same space as the monomials x, …, x^degree (the E2 polynomial family's features)."""
     z = (np.asarray(x, np.float64).reshape(-1) - loc) / scale
-    norms = np.sqrt([math.factorial(j) for j in range(1, degree + 1)])
-    return np.polynomial.hermite_e.hermevander(z, degree)[:, 1:] / norms
+    return np.polynomial.hermite_e.hermevander(z, degree)[:, 1:] / _hermite_norms(degree)
 
 
 def hermite_feature_means(target: GaussianMixture1D, degree: int, loc: float = 0.0, scale: float = 1.0) -> np.ndarray:
@@ -197,7 +201,7 @@ def hermite_feature_means(target: GaussianMixture1D, degree: int, loc: float = 0
     standard = GaussianMixture1D(target.weights, (target.means - loc) / scale, target.sds / scale)
     moments = np.array([standard.raw_moment(i) for i in range(degree + 1)])
     values = [np.polynomial.hermite_e.herme2poly([0] * j + [1]) @ moments[: j + 1] for j in range(1, degree + 1)]
-    return np.array(values) / np.sqrt([math.factorial(j) for j in range(1, degree + 1)])
+    return np.array(values) / _hermite_norms(degree)
 
 
 def polynomial_ipm(x, target: GaussianMixture1D, degree: int, loc=0.0, scale=1.0, weights=None) -> float:
