@@ -70,7 +70,8 @@ def enable_float64() -> None:
 # --- state -------------------------------------------------------------------------------------------
 def state_variable(value, dtype: str, name: str):
     """A non-trainable variable of the engine's own state (a step counter, the last losses). JAX runs
-    32-bit (no `jax_enable_x64`): an int64 counter is int32 there, enough for 2³¹ draws."""
+    32-bit unless a job enables float64 (E1): an int64 counter is int32 there either way, enough for 2³¹
+    draws, so a checkpoint's counter has one dtype per backend."""
     if NAME == "tensorflow":
         return tf.Variable(value, dtype=dtype, trainable=False, name=name)
     return keras.Variable(value, dtype="int32" if dtype == "int64" else dtype, trainable=False, name=name)
